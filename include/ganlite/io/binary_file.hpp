@@ -1,0 +1,150 @@
+// ganlite/io/binary_file.hpp — bytes in and out of files, safely.
+//
+// ByteWriter builds a little-endian record in memory; write_file_atomic() puts it on disk through
+// a temporary file in the same folder, flushed and fsync'd, then renamed over the target, so a
+// crash or a full disk never leaves a half-written file where a good one was. ByteReader parses
+// with bounds checks and names the file in every error.
+#pragma once
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+namespace ganlite {
+
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline std::uint32_t crc32_of(const void* data, std::size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  const auto* p = static_cast<const Bytef*>(data);
+  while (n > 0) {  // zlib takes uInt lengths
+    const uInt chunk = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+    crc = crc32(crc, p, chunk);
+    p += chunk;
+    n -= chunk;
+  }
+  return static_cast<std::uint32_t>(crc);
+}
+
+class ByteWriter {
+ public:
+  void bytes(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
+  template <class V> void pod(const V& v) { bytes(&v, sizeof v); }
+  void u32(std::uint32_t v) { pod(v); }
+  void u64(std::uint64_t v) { pod(v); }
+  void str(const std::string& s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    bytes(s.data(), s.size());
+  }
+  void crc_trailer() { u32(crc32_of(buf_.data(), buf_.size())); }
+  const std::string& data() const { return buf_; }
+
+ private:
+  std::string buf_;
+};
+
+inline void write_file_atomic(const std::string& path, const std::string& bytes) {
+  const std::size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  std::string tmp = path + ".tmp.XXXXXX";
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) throw IoError("cannot write " + path + ": " + std::strerror(errno));
+  auto fail = [&](const char* what) {
+    const int e = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw IoError("cannot write " + path + " (" + what + "): " + std::strerror(e));
+  };
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      fail("write");
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  if (::fchmod(fd, 0644) != 0) fail("chmod");
+  if (::fsync(fd) != 0) fail("fsync");
+  if (::close(fd) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw IoError("cannot write " + path + " (close): " + std::strerror(e));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw IoError("cannot write " + path + " (rename): " + std::strerror(e));
+  }
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {  // make the rename itself durable
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+inline std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t(1) << 32) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) throw IoError("cannot open " + path + ": " + std::strerror(errno));
+  const std::streamoff size = f.tellg();
+  if (size < 0) throw IoError("cannot read " + path);
+  if (static_cast<std::size_t>(size) > max_bytes) throw IoError(path + ": file too large (" + std::to_string(size) + " bytes)");
+  std::string data(static_cast<std::size_t>(size), '\0');
+  f.seekg(0);
+  if (!f.read(data.data(), size)) throw IoError("cannot read " + path);
+  return data;
+}
+
+class ByteReader {
+ public:
+  ByteReader(const std::string& data, std::string source) : d_(data), src_(std::move(source)) {}
+  void bytes(void* p, std::size_t n) {
+    need(n);
+    std::memcpy(p, d_.data() + pos_, n);
+    pos_ += n;
+  }
+  template <class V> V pod() {
+    V v;
+    bytes(&v, sizeof v);
+    return v;
+  }
+  std::uint32_t u32() { return pod<std::uint32_t>(); }
+  std::uint64_t u64() { return pod<std::uint64_t>(); }
+  std::string str(std::size_t max_len = 4096) {
+    const std::uint32_t n = u32();
+    if (n > max_len) fail("string length " + std::to_string(n) + " is implausible");
+    std::string s(n, '\0');
+    bytes(s.data(), n);
+    return s;
+  }
+  // Checks the CRC32 trailer over everything before it; afterwards the trailer is not readable.
+  void verify_crc_trailer() {
+    if (d_.size() < 4) fail("too short for a checksum");
+    std::uint32_t stored;
+    std::memcpy(&stored, d_.data() + d_.size() - 4, 4);
+    if (stored != crc32_of(d_.data(), d_.size() - 4)) fail("checksum mismatch (file is corrupt or truncated)");
+    end_ = d_.size() - 4;
+  }
+  std::size_t remaining() const { return end_ - pos_; }
+  [[noreturn]] void fail(const std::string& what) const { throw IoError(src_ + ": " + what); }
+
+ private:
+  void need(std::size_t n) {
+    if (n > end_ - pos_) fail("unexpected end of file (truncated?)");
+  }
+  const std::string& d_;
+  std::string src_;
+  std::size_t pos_ = 0, end_ = d_.size();
+};
+
+}  // namespace ganlite

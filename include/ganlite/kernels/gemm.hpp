@@ -1,0 +1,231 @@
+// ganlite/kernels/gemm.hpp — the one matrix product every layer calls.
+//
+//   gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc):  C = op(A) * op(B) + beta * C  (row-major)
+//
+// float runs a packed, cache-blocked SGEMM (BLIS-style loops) around the widest micro-kernel the
+// CPU supports; double (gradient checks) runs the naive reference. Transposes are absorbed by the
+// packing routines, so no layer ever makes a transposed copy.
+#pragma once
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "gemm_microkernels.hpp"
+#include "gemm_ref.hpp"
+#include "parallel.hpp"
+#include "../tensor.hpp"
+
+namespace ganlite {
+
+enum class GemmKernel { Auto, Portable, Avx2, Avx512 };
+
+namespace kernels {
+
+inline GemmKernel& gemm_kernel_choice() {
+  static GemmKernel choice = GemmKernel::Auto;  // process-wide setting, like the thread count
+  return choice;
+}
+
+inline GemmKernel detect_gemm_kernel() {
+#ifdef GANLITE_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return GemmKernel::Avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return GemmKernel::Avx2;
+#endif
+  return GemmKernel::Portable;
+}
+
+// Cache blocking: a KC x NR sliver of B stays in L1 while the micro-kernel walks the MC x KC block
+// of A (L2); the KC x NC panel of B lives in L2/L3.
+constexpr int kKC = 256, kMC = 144, kNC = 3072;
+
+// Packs rows [i0, i0+mc) x cols [k0, k0+kc) of op(A) into MR-row slivers (k-major, zero-padded).
+template <int MR>
+void pack_a(Trans ta, const float* A, int lda, int i0, int k0, int mc, int kc, float* dst) {
+  for (int s = 0; s < mc; s += MR) {
+    const int rows = std::min(MR, mc - s);
+    if (ta == Trans::T) {  // op(A)(i,k) = A[k][i]: MR contiguous floats per k
+      for (int k = 0; k < kc; ++k) {
+        const float* src = A + static_cast<std::ptrdiff_t>(k0 + k) * lda + i0 + s;
+        int r = 0;
+        for (; r < rows; ++r) dst[r] = src[r];
+        for (; r < MR; ++r) dst[r] = 0.0f;
+        dst += MR;
+      }
+    } else {  // op(A)(i,k) = A[i][k]: gather one column of MR rows per k
+      const float* src[MR];
+      for (int r = 0; r < MR; ++r) src[r] = A + static_cast<std::ptrdiff_t>(i0 + s + std::min(r, rows - 1)) * lda + k0;
+      for (int k = 0; k < kc; ++k) {
+        for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[r][k] : 0.0f;
+        dst += MR;
+      }
+    }
+  }
+}
+
+// Packs rows [k0, k0+kc) x cols [j0, j0+nc) of op(B) into NR-column slivers (k-major, zero-padded).
+template <int NR>
+void pack_b(Trans tb, const float* B, int ldb, int k0, int j0, int kc, int nc, float* dst) {
+  for (int s = 0; s < nc; s += NR) {
+    const int cols = std::min(NR, nc - s);
+    if (tb == Trans::N) {  // contiguous rows of B
+      for (int k = 0; k < kc; ++k) {
+        const float* src = B + static_cast<std::ptrdiff_t>(k0 + k) * ldb + j0 + s;
+        std::memcpy(dst, src, sizeof(float) * cols);
+        for (int j = cols; j < NR; ++j) dst[j] = 0.0f;
+        dst += NR;
+      }
+    } else {  // op(B)(k,j) = B[j][k]
+      for (int j = 0; j < NR; ++j) {
+        if (j < cols) {
+          const float* src = B + static_cast<std::ptrdiff_t>(j0 + s + j) * ldb + k0;
+          for (int k = 0; k < kc; ++k) dst[k * NR + j] = src[k];
+        } else {
+          for (int k = 0; k < kc; ++k) dst[k * NR + j] = 0.0f;
+        }
+      }
+      dst += static_cast<std::ptrdiff_t>(kc) * NR;
+    }
+  }
+}
+
+// Per-thread packing buffers, grown on first use and then reused: no allocation per call.
+struct PackBuffers {
+  AlignedVector<float> a, b;
+};
+inline PackBuffers& thread_pack_buffers() {
+  thread_local PackBuffers buffers;
+  return buffers;
+}
+
+// Single-threaded blocked GEMM on the sub-problem rows [m0,m1) x cols [n0,n1) of C.
+template <class Kernel>
+void sgemm_blocked(Trans ta, Trans tb, int m0, int m1, int n0, int n1, int K, const float* A, int lda,
+                   const float* B, int ldb, float beta, float* C, int ldc) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  constexpr int MC = (kMC / MR) * MR;
+  PackBuffers& buf = thread_pack_buffers();
+  const std::size_t need_a = static_cast<std::size_t>(MC) * kKC;
+  const std::size_t need_b = static_cast<std::size_t>((std::min(kNC, n1 - n0) + NR - 1) / NR * NR) * kKC;
+  if (buf.a.size() < need_a) buf.a.resize(need_a);
+  if (buf.b.size() < need_b) buf.b.resize(need_b);
+  alignas(64) float tile[MR * NR];
+
+  for (int jc = n0; jc < n1; jc += kNC) {
+    const int nc = std::min(kNC, n1 - jc);
+    for (int pc = 0; pc < K; pc += kKC) {
+      const int kc = std::min(kKC, K - pc);
+      const float beta_p = pc == 0 ? beta : 1.0f;
+      pack_b<NR>(tb, B, ldb, pc, jc, kc, nc, buf.b.data());
+      for (int ic = m0; ic < m1; ic += MC) {
+        const int mc = std::min(MC, m1 - ic);
+        pack_a<MR>(ta, A, lda, ic, pc, mc, kc, buf.a.data());
+        for (int jr = 0; jr < nc; jr += NR) {
+          const int nr = std::min(NR, nc - jr);
+          const float* bp = buf.b.data() + static_cast<std::ptrdiff_t>(jr) * kc;
+          for (int ir = 0; ir < mc; ir += MR) {
+            const int mr = std::min(MR, mc - ir);
+            const float* ap = buf.a.data() + static_cast<std::ptrdiff_t>(ir) * kc;
+            float* c = C + static_cast<std::ptrdiff_t>(ic + ir) * ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              Kernel::run(kc, ap, bp, c, ldc, beta_p);
+            } else {  // edge tile: compute in a full local tile, copy the valid part
+              Kernel::run(kc, ap, bp, tile, NR, 0.0f);
+              for (int r = 0; r < mr; ++r)
+                for (int j = 0; j < nr; ++j) {
+                  float& dst = c[static_cast<std::ptrdiff_t>(r) * ldc + j];
+                  dst = beta_p == 0.0f ? tile[r * NR + j] : beta_p * dst + tile[r * NR + j];
+                }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Splits C between threads along its longer side, in whole tiles. Every element of C is computed
+// by exactly one thread with the same k order, so the result does not depend on the thread count.
+template <class Kernel>
+void sgemm_parallel(Trans ta, Trans tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+                    float beta, float* C, int ldc) {
+  const double flops = 2.0 * M * N * K;
+  int nt = flops < 4e6 ? 1 : num_threads();
+  const bool split_m = M >= N;
+  const int unit = split_m ? Kernel::MR : Kernel::NR;
+  const int extent = split_m ? M : N;
+  nt = std::max(1, std::min(nt, (extent + unit - 1) / unit));
+  if (nt == 1) {
+    sgemm_blocked<Kernel>(ta, tb, 0, M, 0, N, K, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = thread_id();
+    const int units = (extent + unit - 1) / unit;
+    const int lo = std::min(extent, static_cast<int>(static_cast<long>(units) * t / nt) * unit);
+    const int hi = std::min(extent, static_cast<int>(static_cast<long>(units) * (t + 1) / nt) * unit);
+    if (lo < hi) {
+      if (split_m)
+        sgemm_blocked<Kernel>(ta, tb, lo, hi, 0, N, K, A, lda, B, ldb, beta, C, ldc);
+      else
+        sgemm_blocked<Kernel>(ta, tb, 0, M, lo, hi, K, A, lda, B, ldb, beta, C, ldc);
+    }
+  }
+}
+
+}  // namespace kernels
+
+// Chooses the micro-kernel (Auto = widest the CPU supports). Throws if the CPU lacks it.
+inline void set_gemm_kernel(GemmKernel k) {
+  if (k == GemmKernel::Avx512 && kernels::detect_gemm_kernel() != GemmKernel::Avx512)
+    throw std::runtime_error("set_gemm_kernel: this CPU has no AVX-512F");
+  if (k == GemmKernel::Avx2 && kernels::detect_gemm_kernel() == GemmKernel::Portable)
+    throw std::runtime_error("set_gemm_kernel: this CPU has no AVX2/FMA");
+  kernels::gemm_kernel_choice() = k;
+}
+
+inline GemmKernel active_gemm_kernel() {
+  static const GemmKernel detected = kernels::detect_gemm_kernel();
+  const GemmKernel k = kernels::gemm_kernel_choice();
+  return k == GemmKernel::Auto ? detected : k;
+}
+
+inline const char* gemm_kernel_name(GemmKernel k) {
+  switch (k) {
+    case GemmKernel::Portable: return "portable";
+    case GemmKernel::Avx2: return "avx2";
+    case GemmKernel::Avx512: return "avx512";
+    default: return "auto";
+  }
+}
+
+inline void gemm(Trans ta, Trans tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+                 float beta, float* C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {  // empty sum: C = beta * C
+    for (int i = 0; i < M; ++i)
+      for (int j = 0; j < N; ++j) {
+        float& c = C[static_cast<std::ptrdiff_t>(i) * ldc + j];
+        c = beta == 0.0f ? 0.0f : beta * c;
+      }
+    return;
+  }
+  switch (active_gemm_kernel()) {
+#ifdef GANLITE_X86
+    case GemmKernel::Avx512:
+      return kernels::sgemm_parallel<kernels::Avx512Kernel>(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+    case GemmKernel::Avx2:
+      return kernels::sgemm_parallel<kernels::Avx2Kernel>(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+#endif
+    default:
+      return kernels::sgemm_parallel<kernels::PortableKernel>(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  }
+}
+
+inline void gemm(Trans ta, Trans tb, int M, int N, int K, const double* A, int lda, const double* B, int ldb,
+                 double beta, double* C, int ldc) {
+  gemm_reference(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+}
+
+}  // namespace ganlite

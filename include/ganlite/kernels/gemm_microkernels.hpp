@@ -1,0 +1,100 @@
+// ganlite/kernels/gemm_microkernels.hpp — the register-blocked inner kernels of the SGEMM.
+//
+// Each computes one MR x NR tile of C from packed panels:
+//   a: MR floats per k (a column of the A sliver), b: NR floats per k (a row of the B sliver),
+//   C[r][j] = beta * C[r][j] + sum_k a[k][r] * b[k][j]   (beta == 0: C is not read).
+// The k loop runs in order from 0 to kc-1 in every kernel, one fused multiply-add per term, so
+// the summation order never depends on the tile's position or on the thread that runs it.
+// SIMD kernels carry a target attribute instead of relying on -march flags: the headers stay
+// portable and the driver picks the widest kernel the CPU supports at run time.
+#pragma once
+#include <cstddef>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define GANLITE_X86 1
+#endif
+
+namespace ganlite::kernels {
+
+// Portable twin: plain C++, auto-vectorised at whatever flags the consumer uses.
+struct PortableKernel {
+  static constexpr int MR = 4, NR = 16;
+  static void run(int kc, const float* a, const float* b, float* c, int ldc, float beta) {
+    float acc[MR][NR] = {};
+    for (int k = 0; k < kc; ++k, a += MR, b += NR)
+      for (int r = 0; r < MR; ++r)
+        for (int j = 0; j < NR; ++j) acc[r][j] += a[r] * b[j];
+    for (int r = 0; r < MR; ++r)
+      for (int j = 0; j < NR; ++j) {
+        float& dst = c[static_cast<std::ptrdiff_t>(r) * ldc + j];
+        dst = beta == 0.0f ? acc[r][j] : beta * dst + acc[r][j];
+      }
+  }
+};
+
+#ifdef GANLITE_X86
+// AVX2 + FMA: 6 rows x 16 columns = 12 ymm accumulators, 2 B loads and 6 broadcasts per k.
+struct Avx2Kernel {
+  static constexpr int MR = 6, NR = 16;
+  __attribute__((target("avx2,fma"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
+                                                        float beta) {
+    __m256 acc[MR][2];
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int k = 0; k < kc; ++k, a += MR, b += NR) {
+      const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+#pragma GCC unroll 6
+      for (int r = 0; r < MR; ++r) {
+        const __m256 ar = _mm256_broadcast_ss(a + r);
+        acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
+        acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
+      }
+    }
+    const __m256 vb = _mm256_set1_ps(beta);
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+      float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
+      if (beta != 0.0f) {
+        acc[r][0] = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), acc[r][0]);
+        acc[r][1] = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), acc[r][1]);
+      }
+      _mm256_storeu_ps(cr, acc[r][0]);
+      _mm256_storeu_ps(cr + 8, acc[r][1]);
+    }
+  }
+};
+
+// AVX-512F: 12 rows x 32 columns = 24 zmm accumulators; broadcasts fold into the FMA's memory
+// operand, so a k step is 2 loads + 24 FMAs.
+struct Avx512Kernel {
+  static constexpr int MR = 12, NR = 32;
+  __attribute__((target("avx512f"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
+                                                       float beta) {
+    __m512 acc[MR][2];
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int k = 0; k < kc; ++k, a += MR, b += NR) {
+      const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 12
+      for (int r = 0; r < MR; ++r) {
+        const __m512 ar = _mm512_set1_ps(a[r]);
+        acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
+        acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
+      }
+    }
+    const __m512 vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; ++r) {
+      float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
+      if (beta != 0.0f) {
+        acc[r][0] = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr), acc[r][0]);
+        acc[r][1] = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16), acc[r][1]);
+      }
+      _mm512_storeu_ps(cr, acc[r][0]);
+      _mm512_storeu_ps(cr + 16, acc[r][1]);
+    }
+  }
+};
+#endif
+
+}  // namespace ganlite::kernels

@@ -1,0 +1,90 @@
+// ganlite/layers/conv2d.hpp — 2-D convolution over NHWC images (Keras Conv2D).
+//
+// x: (B, H, W, C)  W: (KH, KW, C, F)  b: (F) optional  ->  y: (B, OH, OW, F)
+// forward:  cols = im2col(x) (B*OH*OW, KH*KW*C);  y = cols W + b
+// backward: dW += cols^T dy;  db += sum dy;  dx = col2im(dy W^T)
+// Output size and padding follow TensorFlow's 'same'/'valid' rules (kernels/im2col.hpp).
+#pragma once
+#include <vector>
+
+#include "../kernels/gemm.hpp"
+#include "../kernels/im2col.hpp"
+#include "../kernels/reduce.hpp"
+#include "init.hpp"
+#include "layer.hpp"
+
+namespace ganlite {
+
+struct ConvSpec {
+  int filters = 1;
+  int kernel_h = 3, kernel_w = 3;
+  int stride_h = 1, stride_w = 1;
+  Padding padding = Padding::Valid;
+  bool use_bias = true;
+};
+
+template <class T>
+class Conv2D : public Layer<T> {
+ public:
+  Conv2D(int in_channels, ConvSpec spec, Rng& rng)
+      : c_(in_channels), s_(spec), w_({spec.kernel_h, spec.kernel_w, in_channels, spec.filters}), dw_(w_.shape()) {
+    glorot_uniform(w_, rng);
+    if (s_.use_bias) b_ = db_ = Tensor<T>({s_.filters});
+  }
+  std::string type() const override { return "Conv2D"; }
+
+  ConvGeometry geometry(int batch, int h, int w) const {
+    return {batch, c_, conv_axis(h, s_.kernel_h, s_.stride_h, s_.padding), conv_axis(w, s_.kernel_w, s_.stride_w, s_.padding)};
+  }
+  Shape output_shape(const Shape& in) const override {
+    if (in.size() != 3 || in[2] != c_)
+      throw std::invalid_argument("Conv2D: expects (H, W, " + std::to_string(c_) + "), got " + shape_str(in));
+    const ConvGeometry g = geometry(1, in[0], in[1]);
+    return {g.y.out, g.x.out, s_.filters};
+  }
+
+  const Tensor<T>& forward(const Tensor<T>& x, Mode) override {
+    this->output_shape(this->without_batch(x.shape()));
+    x_ = &x;
+    g_ = geometry(x.dim(0), x.dim(1), x.dim(2));
+    const int rows = g_.rows(), K = g_.cols(), F = s_.filters;
+    cols_.resize({rows, K});
+    im2col(g_, x.data(), cols_.data());
+    y_.resize({g_.batch, g_.y.out, g_.x.out, F});
+    gemm(Trans::N, Trans::N, rows, F, K, cols_.data(), K, w_.data(), F, T(0), y_.data(), F);
+    if (s_.use_bias) add_to_rows(y_.data(), rows, F, b_.data());
+    return y_;
+  }
+
+  const Tensor<T>& backward(const Tensor<T>& dy) override {
+    const int rows = g_.rows(), K = g_.cols(), F = s_.filters;
+    if (this->trainable_) {
+      gemm(Trans::T, Trans::N, K, F, rows, cols_.data(), K, dy.data(), F, T(1), dw_.data(), F);
+      if (s_.use_bias) {
+        bias_sum_.resize(F);
+        column_sums(rows, F, [&](long r, int c) { return dy[r * F + c]; }, bias_sum_.data());
+        for (int f = 0; f < F; ++f) db_[f] += static_cast<T>(bias_sum_[f]);
+      }
+    }
+    if (!this->needs_input_grad_) return dx_;
+    dcols_.resize({rows, K});
+    gemm(Trans::N, Trans::T, rows, K, F, dy.data(), F, w_.data(), F, T(0), dcols_.data(), K);
+    dx_.resize(x_->shape());
+    col2im(g_, dcols_.data(), dx_.data());
+    return dx_;
+  }
+
+  std::vector<Tensor<T>*> params() override { return s_.use_bias ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
+  std::vector<Tensor<T>*> grads() override { return s_.use_bias ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
+  const ConvSpec& spec() const { return s_; }
+
+ private:
+  int c_;
+  ConvSpec s_;
+  ConvGeometry g_;
+  Tensor<T> w_, dw_, b_, db_, cols_, dcols_, y_, dx_;
+  std::vector<double> bias_sum_;
+  const Tensor<T>* x_ = nullptr;
+};
+
+}  // namespace ganlite

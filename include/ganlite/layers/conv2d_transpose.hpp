@@ -1,0 +1,87 @@
+// ganlite/layers/conv2d_transpose.hpp — transposed ("fractionally strided") convolution, NHWC
+// (Keras Conv2DTranspose): the adjoint of a Conv2D that maps the output size back to the input.
+//
+// x: (B, H, W, C)  W: (KH, KW, F, C) as in Keras  b: (F) optional  ->  y: (B, OH, OW, F)
+//   OH = H*s ('same') or H*s + max(KH - s, 0) ('valid'); padding is that conv's TF padding.
+// forward:  cols = x W^T (B*H*W, KH*KW*F), W viewed as (KH*KW*F, C);  y = col2im(cols) + b
+// backward: dcols = im2col(dy);  dW += dcols^T x;  db += sum dy;  dx = dcols W
+#pragma once
+#include <vector>
+
+#include "../kernels/gemm.hpp"
+#include "../kernels/im2col.hpp"
+#include "../kernels/reduce.hpp"
+#include "conv2d.hpp"
+
+namespace ganlite {
+
+template <class T>
+class Conv2DTranspose : public Layer<T> {
+ public:
+  Conv2DTranspose(int in_channels, ConvSpec spec, Rng& rng)
+      : c_(in_channels), s_(spec), w_({spec.kernel_h, spec.kernel_w, spec.filters, in_channels}), dw_(w_.shape()) {
+    glorot_uniform(w_, rng);
+    if (s_.use_bias) b_ = db_ = Tensor<T>({s_.filters});
+  }
+  std::string type() const override { return "Conv2DTranspose"; }
+
+  // Geometry of the forward convolution this layer is the adjoint of: from y (OH, OW, F) to x (H, W).
+  ConvGeometry geometry(int batch, int h, int w) const {
+    const int oh = conv_transpose_out(h, s_.kernel_h, s_.stride_h, s_.padding);
+    const int ow = conv_transpose_out(w, s_.kernel_w, s_.stride_w, s_.padding);
+    ConvGeometry g{batch, s_.filters, conv_axis(oh, s_.kernel_h, s_.stride_h, s_.padding),
+                   conv_axis(ow, s_.kernel_w, s_.stride_w, s_.padding)};
+    if (g.y.out != h || g.x.out != w) throw std::logic_error("Conv2DTranspose: inconsistent geometry");
+    return g;
+  }
+  Shape output_shape(const Shape& in) const override {
+    if (in.size() != 3 || in[2] != c_)
+      throw std::invalid_argument("Conv2DTranspose: expects (H, W, " + std::to_string(c_) + "), got " + shape_str(in));
+    const ConvGeometry g = geometry(1, in[0], in[1]);
+    return {g.y.in, g.x.in, s_.filters};
+  }
+
+  const Tensor<T>& forward(const Tensor<T>& x, Mode) override {
+    this->output_shape(this->without_batch(x.shape()));
+    x_ = &x;
+    g_ = geometry(x.dim(0), x.dim(1), x.dim(2));
+    const int rows = g_.rows(), K = g_.cols(), C = c_, F = s_.filters;
+    cols_.resize({rows, K});
+    gemm(Trans::N, Trans::T, rows, K, C, x.data(), C, w_.data(), C, T(0), cols_.data(), K);
+    y_.resize({g_.batch, g_.y.in, g_.x.in, F});
+    col2im(g_, cols_.data(), y_.data());
+    if (s_.use_bias) add_to_rows(y_.data(), static_cast<long>(y_.size() / F), F, b_.data());
+    return y_;
+  }
+
+  const Tensor<T>& backward(const Tensor<T>& dy) override {
+    const int rows = g_.rows(), K = g_.cols(), C = c_, F = s_.filters;
+    dcols_.resize({rows, K});
+    im2col(g_, dy.data(), dcols_.data());
+    if (this->trainable_) {
+      gemm(Trans::T, Trans::N, K, C, rows, dcols_.data(), K, x_->data(), C, T(1), dw_.data(), C);
+      if (s_.use_bias) {
+        bias_sum_.resize(F);
+        column_sums(static_cast<long>(dy.size() / F), F, [&](long r, int c) { return dy[r * F + c]; }, bias_sum_.data());
+        for (int f = 0; f < F; ++f) db_[f] += static_cast<T>(bias_sum_[f]);
+      }
+    }
+    if (!this->needs_input_grad_) return dx_;
+    dx_.resize(x_->shape());
+    gemm(Trans::N, Trans::N, rows, C, K, dcols_.data(), K, w_.data(), C, T(0), dx_.data(), C);
+    return dx_;
+  }
+
+  std::vector<Tensor<T>*> params() override { return s_.use_bias ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
+  std::vector<Tensor<T>*> grads() override { return s_.use_bias ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
+
+ private:
+  int c_;
+  ConvSpec s_;
+  ConvGeometry g_;
+  Tensor<T> w_, dw_, b_, db_, cols_, dcols_, y_, dx_;
+  std::vector<double> bias_sum_;
+  const Tensor<T>* x_ = nullptr;
+};
+
+}  // namespace ganlite

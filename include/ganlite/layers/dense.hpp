@@ -1,0 +1,66 @@
+// ganlite/layers/dense.hpp — fully connected layer (Keras Dense).
+//
+// x: (B, in)  W: (in, out)  b: (out) optional  ->  y: (B, out) = x W + b
+// backward: dW += x^T dy,  db += sum_B dy,  dx = dy W^T
+#pragma once
+#include <vector>
+
+#include "../kernels/gemm.hpp"
+#include "../kernels/reduce.hpp"
+#include "init.hpp"
+#include "layer.hpp"
+
+namespace ganlite {
+
+template <class T>
+class Dense : public Layer<T> {
+ public:
+  Dense(int in, int out, bool use_bias, Rng& rng)
+      : in_(in), out_(out), use_bias_(use_bias), w_({in, out}), dw_({in, out}) {
+    glorot_uniform(w_, rng);
+    if (use_bias_) b_ = db_ = Tensor<T>({out});
+  }
+  std::string type() const override { return "Dense"; }
+  Shape output_shape(const Shape& in) const override {
+    if (in.size() != 1 || in[0] != in_)
+      throw std::invalid_argument("Dense: expects input (" + std::to_string(in_) + ",), got " + shape_str(in));
+    return {out_};
+  }
+
+  const Tensor<T>& forward(const Tensor<T>& x, Mode) override {
+    this->output_shape(this->without_batch(x.shape()));
+    x_ = &x;
+    const int B = x.dim(0);
+    y_.resize({B, out_});
+    gemm(Trans::N, Trans::N, B, out_, in_, x.data(), in_, w_.data(), out_, T(0), y_.data(), out_);
+    if (use_bias_) add_to_rows(y_.data(), B, out_, b_.data());
+    return y_;
+  }
+
+  const Tensor<T>& backward(const Tensor<T>& dy) override {
+    const int B = dy.dim(0);
+    if (this->trainable_) {
+      gemm(Trans::T, Trans::N, in_, out_, B, x_->data(), in_, dy.data(), out_, T(1), dw_.data(), out_);
+      if (use_bias_) {
+        std::vector<double> s(out_);
+        column_sums(B, out_, [&](long r, int c) { return dy[r * out_ + c]; }, s.data());
+        for (int j = 0; j < out_; ++j) db_[j] += static_cast<T>(s[j]);
+      }
+    }
+    if (!this->needs_input_grad_) return dx_;
+    dx_.resize(x_->shape());
+    gemm(Trans::N, Trans::T, B, in_, out_, dy.data(), out_, w_.data(), out_, T(0), dx_.data(), in_);
+    return dx_;
+  }
+
+  std::vector<Tensor<T>*> params() override { return use_bias_ ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
+  std::vector<Tensor<T>*> grads() override { return use_bias_ ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
+
+ private:
+  int in_, out_;
+  bool use_bias_;
+  Tensor<T> w_, dw_, b_, db_, y_, dx_;
+  const Tensor<T>* x_ = nullptr;
+};
+
+}  // namespace ganlite

@@ -1,0 +1,65 @@
+// ganlite/models/dcgan.hpp — the seed DCGAN (the TensorFlow DCGAN tutorial model), built with
+// Keras' defaults: Glorot-uniform kernels, zero biases, LeakyReLU slope 0.3, BatchNorm momentum
+// 0.99 / epsilon 1e-3, no bias in the generator.
+//
+// generator:     z (100) -> Dense 7*7*256 -> BN -> LeakyReLU -> Reshape (7,7,256)
+//                -> Conv2DTranspose 128 5x5 s1 -> BN -> LeakyReLU      (7,7,128)
+//                -> Conv2DTranspose  64 5x5 s2 -> BN -> LeakyReLU      (14,14,64)
+//                -> Conv2DTranspose   1 5x5 s2 -> tanh                 (28,28,1)
+//                2,330,944 parameters, 2,305,472 trainable.
+// discriminator: x (28,28,1) -> Conv2D 64 5x5 s2 -> LeakyReLU -> Dropout 0.3
+//                -> Conv2D 128 5x5 s2 -> LeakyReLU -> Dropout 0.3 -> Flatten -> Dense 1 (logit)
+//                212,865 parameters.
+#pragma once
+#include "../layers/activations.hpp"
+#include "../layers/batchnorm.hpp"
+#include "../layers/conv2d.hpp"
+#include "../layers/conv2d_transpose.hpp"
+#include "../layers/dense.hpp"
+#include "../layers/dropout.hpp"
+#include "../layers/reshape.hpp"
+#include "sequential.hpp"
+
+namespace ganlite {
+
+inline constexpr int kNoiseDim = 100;
+
+template <class T>
+Sequential<T> make_generator(Rng& init_rng, int noise_dim = kNoiseDim) {
+  Sequential<T> g("generator", {noise_dim});
+  g.template emplace<Dense<T>>(noise_dim, 7 * 7 * 256, false, init_rng);
+  g.template emplace<BatchNorm<T>>(7 * 7 * 256);
+  g.add(make_leaky_relu<T>());
+  g.template emplace<Reshape<T>>(Shape{7, 7, 256});
+  const int filters[3] = {128, 64, 1}, strides[3] = {1, 2, 2};
+  int channels = 256;
+  for (int i = 0; i < 3; ++i) {
+    g.template emplace<Conv2DTranspose<T>>(channels, ConvSpec{filters[i], 5, 5, strides[i], strides[i], Padding::Same, false},
+                                           init_rng);
+    channels = filters[i];
+    if (i < 2) {
+      g.template emplace<BatchNorm<T>>(channels);
+      g.add(make_leaky_relu<T>());
+    }
+  }
+  g.template emplace<Tanh<T>>();
+  return g;
+}
+
+// dropout_rng is kept by the Dropout layers (by reference) and must outlive the model.
+template <class T>
+Sequential<T> make_discriminator(Rng& init_rng, Rng& dropout_rng) {
+  Sequential<T> d("discriminator", {28, 28, 1});
+  int channels = 1;
+  for (int filters : {64, 128}) {
+    d.template emplace<Conv2D<T>>(channels, ConvSpec{filters, 5, 5, 2, 2, Padding::Same, true}, init_rng);
+    d.add(make_leaky_relu<T>());
+    d.template emplace<Dropout<T>>(0.3, dropout_rng);
+    channels = filters;
+  }
+  d.template emplace<Flatten<T>>();
+  d.template emplace<Dense<T>>(7 * 7 * 128, 1, true, init_rng);
+  return d;
+}
+
+}  // namespace ganlite

@@ -1,0 +1,101 @@
+// ganlite/tensor.hpp — the one data container: a dense, row-major, owning array with a shape.
+//
+// Images are NHWC (batch, height, width, channels), like Keras, so that a convolution over a
+// whole batch is one im2col plus one GEMM and its output is already NHWC.
+#pragma once
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ganlite {
+
+using Shape = std::vector<int>;
+
+inline std::size_t shape_size(const Shape& s) {
+  std::size_t n = 1;
+  for (int d : s) n *= static_cast<std::size_t>(d);
+  return n;
+}
+
+inline std::string shape_str(const Shape& s) {
+  std::string r = "(";
+  for (std::size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + (s[i] < 0 ? std::string("None") : std::to_string(s[i]));
+  return r + (s.size() == 1 ? ",)" : ")");
+}
+
+// 64-byte aligned storage, so SIMD kernels may use aligned loads on tensor starts and rows
+// of packed panels never straddle more cache lines than needed.
+template <class T>
+struct AlignedAllocator {
+  using value_type = T;
+  AlignedAllocator() = default;
+  template <class U> AlignedAllocator(const AlignedAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    std::size_t bytes = ((n * sizeof(T) + 63) / 64) * 64;
+    void* p = std::aligned_alloc(64, bytes ? bytes : 64);
+    if (!p) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) { std::free(p); }
+  template <class U> bool operator==(const AlignedAllocator<U>&) const { return true; }
+  template <class U> bool operator!=(const AlignedAllocator<U>&) const { return false; }
+};
+
+template <class T>
+using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
+template <class T>
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(const Shape& shape, T fill = T(0)) : shape_(shape), data_(shape_size(shape), fill) {}
+
+  const Shape& shape() const { return shape_; }
+  int rank() const { return static_cast<int>(shape_.size()); }
+  int dim(int i) const { return shape_.at(i < 0 ? i + rank() : i); }
+  std::size_t size() const { return data_.size(); }
+  bool empty() const { return data_.empty(); }
+
+  T* data() { return data_.data(); }
+  const T* data() const { return data_.data(); }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+  T* begin() { return data(); }
+  T* end() { return data() + size(); }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size(); }
+
+  // Changes the shape; contents become unspecified. Never gives memory back, so a training loop
+  // whose last batch is smaller allocates nothing when the next epoch's full batch returns.
+  void resize(const Shape& shape) {
+    if (shape_ != shape) shape_ = shape;
+    data_.resize(shape_size(shape));
+  }
+  // Same elements, new shape (sizes must agree).
+  void reshape(const Shape& shape) {
+    if (shape_size(shape) != data_.size())
+      throw std::invalid_argument("Tensor::reshape: " + shape_str(shape_) + " has " + std::to_string(data_.size()) +
+                                  " elements, cannot become " + shape_str(shape));
+    shape_ = shape;
+  }
+  void fill(T v) { std::fill(data_.begin(), data_.end(), v); }
+  void zero() { fill(T(0)); }
+
+ private:
+  Shape shape_;
+  AlignedVector<T> data_;
+};
+
+// Converts between scalar types (e.g. float weights to double for a gradient check).
+template <class To, class From>
+Tensor<To> tensor_cast(const Tensor<From>& x) {
+  Tensor<To> y(x.shape());
+  for (std::size_t i = 0; i < x.size(); ++i) y[i] = static_cast<To>(x[i]);
+  return y;
+}
+
+}  // namespace ganlite

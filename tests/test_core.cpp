@@ -1,0 +1,170 @@
+// Behaviour that a gradient check cannot see: BatchNorm statistics, Dropout statistics, Adam's
+// arithmetic, the seed models' summaries, and weight files.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <ganlite/ganlite.hpp>
+#include <string>
+
+using namespace ganlite;
+
+TEST_CASE("BatchNorm: Train uses batch statistics and updates running ones; Eval uses running ones") {
+  BatchNorm<double> bn(2);
+  Tensor<double> x({4, 2});
+  const double vals[8] = {1, 10, 2, 20, 3, 30, 4, 40};
+  std::copy(vals, vals + 8, x.begin());
+  const Tensor<double> y = bn.forward(x, Mode::Train);
+  // channel 0: mean 2.5, biased var 1.25 -> (1 - 2.5) / sqrt(1.25 + 1e-3)
+  CHECK(y[0] == doctest::Approx((1 - 2.5) / std::sqrt(1.25 + 1e-3)));
+  CHECK(bn.moving_mean()[0] == doctest::Approx(0.01 * 2.5));
+  CHECK(bn.moving_variance()[0] == doctest::Approx(0.99 * 1 + 0.01 * 1.25));
+  CHECK(bn.moving_mean()[1] == doctest::Approx(0.01 * 25));
+  // Eval: y = (x - moving_mean) / sqrt(moving_var + eps) with gamma 1, beta 0
+  const Tensor<double> e = bn.forward(x, Mode::Eval);
+  CHECK(e[3] == doctest::Approx((20 - 0.25) / std::sqrt(0.99 + 0.01 * 125 + 1e-3)));
+  CHECK(bn.moving_mean()[0] == doctest::Approx(0.025));  // Eval does not update
+}
+
+TEST_CASE("Dropout keeps the expected fraction and scale, and is the identity in Eval") {
+  Rng rng(5);
+  Dropout<float> d(0.3, rng);
+  Tensor<float> x({100, 1000}, 1.0f);
+  const Tensor<float>& y = d.forward(x, Mode::Train);
+  std::size_t kept = 0;
+  for (float v : y) {
+    if (v != 0.0f) {
+      ++kept;
+      CHECK(v == doctest::Approx(1.0 / 0.7));
+    }
+  }
+  const double frac = double(kept) / y.size();
+  CHECK(frac == doctest::Approx(0.7).epsilon(0.01));  // 1e5 draws: sd of the fraction ~0.0015
+  const Tensor<float>& e = d.forward(x, Mode::Eval);
+  CHECK(&e == &x);
+  Tensor<float> g({100, 1000}, 2.0f);
+  CHECK(&d.backward(g) == &g);
+}
+
+TEST_CASE("Adam: first steps equal hand-computed values (Keras rule)") {
+  Tensor<double> p({2}), g({2});
+  p[0] = 1.0, p[1] = -2.0;
+  Adam<double> opt({&p}, {&g}, AdamConfig{0.1, 0.9, 0.999, 1e-7});
+  g[0] = 0.5, g[1] = -1.0;
+  opt.step();
+  // t=1: m = 0.1 g, v = 0.001 g^2, alpha = 0.1 sqrt(0.001)/0.1 -> step = alpha * m / (sqrt(v) + eps)
+  const double a1 = 0.1 * std::sqrt(1 - 0.999) / (1 - 0.9);
+  const double m0 = 0.05, v0 = 0.001 * 0.25;
+  CHECK(p[0] == doctest::Approx(1.0 - a1 * m0 / (std::sqrt(v0) + 1e-7)).epsilon(1e-12));
+  g[0] = -0.25, g[1] = 0.0;
+  opt.step();
+  const double a2 = 0.1 * std::sqrt(1 - 0.999 * 0.999) / (1 - 0.81);
+  const double m1 = 0.9 * m0 + 0.1 * -0.25, v1 = 0.999 * v0 + 0.001 * 0.0625;
+  const double p1 = 1.0 - a1 * m0 / (std::sqrt(v0) + 1e-7) - a2 * m1 / (std::sqrt(v1) + 1e-7);
+  CHECK(p[0] == doctest::Approx(p1).epsilon(1e-12));
+  CHECK(opt.state().step == 2);
+  CHECK(opt.state().m[0][1] == doctest::Approx(0.9 * 0.1 * -1.0));
+}
+
+TEST_CASE("Adam: state round trip continues identically") {
+  Tensor<float> p1({3}, 1.0f), g1({3}, 0.5f), p2({3}, 1.0f), g2({3}, 0.5f);
+  Adam<float> a({&p1}, {&g1}, AdamConfig{1e-2}), b({&p2}, {&g2}, AdamConfig{1e-2});
+  a.step();
+  b.set_state(a.state());
+  p2 = p1;
+  a.step();
+  b.step();
+  for (int i = 0; i < 3; ++i) CHECK(p1[i] == p2[i]);
+}
+
+TEST_CASE("seed model summaries show the seed's parameter counts") {
+  Rng init(1), drop(2);
+  auto g = make_generator<float>(init);
+  auto d = make_discriminator<float>(init, drop);
+  CHECK(g.param_count() == 2330944);
+  CHECK(g.trainable_count() == 2305472);
+  CHECK(d.param_count() == 212865);
+  CHECK(d.trainable_count() == 212865);
+  const std::string gs = g.summary(), ds = d.summary();
+  CHECK(gs.find("Total params: 2,330,944") != std::string::npos);
+  CHECK(gs.find("Trainable params: 2,305,472") != std::string::npos);
+  CHECK(gs.find("Non-trainable params: 25,472") != std::string::npos);
+  CHECK(gs.find("conv2d_transpose_2 (Conv2DTranspose)") != std::string::npos);
+  CHECK(gs.find("(None, 28, 28, 1)") != std::string::npos);
+  CHECK(ds.find("Total params: 212,865") != std::string::npos);
+  CHECK(ds.find("(None, 7, 7, 128)") != std::string::npos);
+  CHECK(g.output_shape() == Shape{28, 28, 1});
+  CHECK(d.output_shape() == Shape{1});
+}
+
+TEST_CASE("Glorot-uniform: within Keras' limit, zero-mean, fills the range") {
+  Rng rng(3);
+  Tensor<float> w({5, 5, 64, 128});
+  glorot_uniform(w, rng);
+  const double limit = std::sqrt(6.0 / (25 * 64 + 25 * 128));
+  double lo = 1, hi = -1, sum = 0;
+  for (float v : w) lo = std::min(lo, double(v)), hi = std::max(hi, double(v)), sum += v;
+  CHECK(lo >= -limit);
+  CHECK(hi <= limit);
+  CHECK(hi > 0.99 * limit);
+  CHECK(std::abs(sum / w.size()) < 0.01 * limit);
+}
+
+static std::string temp_path(const char* name) { return std::string("/tmp/ganlite_test_") + name; }
+
+TEST_CASE("weights: save then load gives identical outputs, BatchNorm statistics included") {
+  Rng init(7), drop(8);
+  auto g = make_generator<float>(init);
+  Tensor<float> z({4, 100});
+  for (auto& v : z) v = static_cast<float>(init.normal());
+  g.forward(z, Mode::Train);  // moves the BatchNorm running statistics away from their init
+  const std::string path = temp_path("gen.weights");
+  save_weights(g, path);
+  const Tensor<float> before = g.forward(z, Mode::Eval);
+
+  Rng other(99);
+  auto h = make_generator<float>(other);
+  CHECK(h.forward(z, Mode::Eval)[0] != before[0]);
+  load_weights(h, path);
+  const Tensor<float>& after = h.forward(z, Mode::Eval);
+  for (std::size_t i = 0; i < before.size(); ++i) REQUIRE(after[i] == before[i]);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("weights: bad files are refused with a message naming the file, model unchanged") {
+  Rng init(7), drop(8);
+  auto d = make_discriminator<float>(init, drop);
+  const std::string path = temp_path("disc.weights");
+  save_weights(d, path);
+  std::string bytes = read_file(path);
+  const float w0 = (*d.params()[0])[0];
+
+  auto expect_refused = [&](const std::string& content, const char* what) {
+    const std::string bad = temp_path("bad.weights");
+    {
+      std::ofstream(bad, std::ios::binary) << content;
+    }
+    try {
+      load_weights(d, bad);
+      FAIL("loaded a bad file: " << what);
+    } catch (const IoError& e) {
+      CAPTURE(what);
+      CHECK(std::string(e.what()).find(bad) != std::string::npos);
+    }
+    CHECK((*d.params()[0])[0] == w0);
+    std::remove(bad.c_str());
+  };
+  expect_refused(bytes.substr(0, bytes.size() / 2), "truncated");
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] ^= 0x10;
+  expect_refused(flipped, "bit flip");
+  expect_refused("PNG not a weights file at all", "foreign");
+  expect_refused("", "empty");
+
+  Rng other(1);
+  auto g = make_generator<float>(other);
+  CHECK_THROWS_AS(load_weights(g, path), IoError);  // a discriminator file into a generator
+  CHECK_THROWS_AS(load_weights(d, temp_path("does_not_exist")), IoError);
+  std::remove(path.c_str());
+}

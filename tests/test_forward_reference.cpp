@@ -1,0 +1,131 @@
+// Conv2D, Conv2DTranspose and MaxPool2D forward (float, through the fast GEMM and im2col)
+// against direct loops written from the definitions, in double. Tolerance: 1e-4 relative to
+// the largest output magnitude (float accumulation over up to ~100 terms).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ganlite/ganlite.hpp>
+#include <limits>
+
+using namespace ganlite;
+
+static Tensor<float> random_image(int n, int h, int w, int c, Rng& rng) {
+  Tensor<float> x({n, h, w, c});
+  for (auto& v : x) v = static_cast<float>(rng.normal());
+  return x;
+}
+
+static void check_close(const Tensor<float>& got, const Tensor<double>& want) {
+  REQUIRE(got.shape() == want.shape());
+  double scale = 1e-12, worst = 0;
+  for (double v : want) scale = std::max(scale, std::abs(v));
+  for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::abs(got[i] - want[i]) / scale);
+  CHECK(worst < 1e-4);
+}
+
+// Definition: y[n,oy,ox,f] = b[f] + sum x[n, oy*s - pt + ky, ox*s - pl + kx, c] * W[ky,kx,c,f]
+static Tensor<double> conv2d_direct(const Tensor<float>& x, const Tensor<float>& w, const Tensor<float>* b, int s,
+                                    Padding p) {
+  const int N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3), K = w.dim(0), F = w.dim(3);
+  const AxisGeometry gy = conv_axis(H, K, s, p), gx = conv_axis(W, K, s, p);
+  Tensor<double> y({N, gy.out, gx.out, F});
+  for (int n = 0; n < N; ++n)
+    for (int oy = 0; oy < gy.out; ++oy)
+      for (int ox = 0; ox < gx.out; ++ox)
+        for (int f = 0; f < F; ++f) {
+          double acc = b ? (*b)[f] : 0.0;
+          for (int ky = 0; ky < K; ++ky)
+            for (int kx = 0; kx < K; ++kx) {
+              const int iy = oy * s - gy.pad_before + ky, ix = ox * s - gx.pad_before + kx;
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+              for (int c = 0; c < C; ++c)
+                acc += double(x[((n * H + iy) * W + ix) * C + c]) * w[((ky * K + kx) * C + c) * F + f];
+            }
+          y[((n * gy.out + oy) * gx.out + ox) * F + f] = acc;
+        }
+  return y;
+}
+
+// Definition (scatter form): every input pixel adds x[n,iy,ix,c] * W[ky,kx,f,c] to output
+// (iy*s - pt + ky, ix*s - pl + kx), where pt, pl are the padding of the conv from y back to x.
+static Tensor<double> conv2d_transpose_direct(const Tensor<float>& x, const Tensor<float>& w, int s, Padding p) {
+  const int N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3), K = w.dim(0), F = w.dim(2);
+  const int OH = conv_transpose_out(H, K, s, p), OW = conv_transpose_out(W, K, s, p);
+  const AxisGeometry gy = conv_axis(OH, K, s, p), gx = conv_axis(OW, K, s, p);
+  Tensor<double> y({N, OH, OW, F});
+  for (int n = 0; n < N; ++n)
+    for (int iy = 0; iy < H; ++iy)
+      for (int ix = 0; ix < W; ++ix)
+        for (int ky = 0; ky < K; ++ky)
+          for (int kx = 0; kx < K; ++kx) {
+            const int oy = iy * s - gy.pad_before + ky, ox = ix * s - gx.pad_before + kx;
+            if (oy < 0 || oy >= OH || ox < 0 || ox >= OW) continue;
+            for (int f = 0; f < F; ++f)
+              for (int c = 0; c < C; ++c)
+                y[((n * OH + oy) * OW + ox) * F + f] += double(x[((n * H + iy) * W + ix) * C + c]) * w[((ky * K + kx) * F + f) * C + c];
+          }
+  return y;
+}
+
+TEST_CASE("Conv2D forward equals the direct loop") {
+  for (int s : {1, 2})
+    for (Padding p : {Padding::Same, Padding::Valid})
+      for (int k : {5, 2}) {
+        Rng rng(100 + s * 10 + k);
+        Conv2D<float> conv(3, ConvSpec{5, k, k, s, s, p, true}, rng);
+        for (auto& v : *conv.params()[1]) v = static_cast<float>(rng.normal());
+        Tensor<float> x = random_image(3, 9, 8, 3, rng);
+        CAPTURE(s);
+        CAPTURE(k);
+        CAPTURE(padding_name(p));
+        check_close(conv.forward(x, Mode::Eval), conv2d_direct(x, *conv.params()[0], conv.params()[1], s, p));
+      }
+}
+
+TEST_CASE("Conv2DTranspose forward equals the direct loop") {
+  for (int s : {1, 2})
+    for (Padding p : {Padding::Same, Padding::Valid})
+      for (int k : {5, 2}) {
+        Rng rng(200 + s * 10 + k);
+        Conv2DTranspose<float> conv(3, ConvSpec{4, k, k, s, s, p, false}, rng);
+        Tensor<float> x = random_image(2, 7, 6, 3, rng);
+        CAPTURE(s);
+        CAPTURE(k);
+        CAPTURE(padding_name(p));
+        check_close(conv.forward(x, Mode::Eval), conv2d_transpose_direct(x, *conv.params()[0], s, p));
+      }
+}
+
+TEST_CASE("Conv2DTranspose output sizes follow Keras") {
+  Rng rng(1);
+  CHECK(Conv2DTranspose<float>(8, {4, 5, 5, 2, 2, Padding::Same, false}, rng).output_shape({7, 7, 8}) == Shape{14, 14, 4});
+  CHECK(Conv2DTranspose<float>(8, {4, 5, 5, 2, 2, Padding::Valid, false}, rng).output_shape({7, 7, 8}) == Shape{17, 17, 4});
+  CHECK(Conv2DTranspose<float>(8, {4, 1, 1, 2, 2, Padding::Valid, false}, rng).output_shape({7, 7, 8}) == Shape{14, 14, 4});
+  CHECK(Conv2D<float>(1, {4, 5, 5, 2, 2, Padding::Same, true}, rng).output_shape({28, 28, 1}) == Shape{14, 14, 4});
+  CHECK(Conv2D<float>(1, {4, 5, 5, 2, 2, Padding::Valid, true}, rng).output_shape({28, 28, 1}) == Shape{12, 12, 4});
+}
+
+TEST_CASE("MaxPool2D forward equals the direct loop") {
+  for (Padding p : {Padding::Same, Padding::Valid})
+    for (int pool : {2, 3}) {
+      Rng rng(300 + pool);
+      MaxPool2D<float> mp(pool, 2, p);
+      Tensor<float> x = random_image(2, 7, 6, 3, rng);
+      const AxisGeometry gy = conv_axis(7, pool, 2, p), gx = conv_axis(6, pool, 2, p);
+      Tensor<double> want({2, gy.out, gx.out, 3});
+      for (int n = 0; n < 2; ++n)
+        for (int oy = 0; oy < gy.out; ++oy)
+          for (int ox = 0; ox < gx.out; ++ox)
+            for (int c = 0; c < 3; ++c) {
+              double m = -std::numeric_limits<double>::infinity();
+              for (int iy = oy * 2 - gy.pad_before; iy < oy * 2 - gy.pad_before + pool; ++iy)
+                for (int ix = ox * 2 - gx.pad_before; ix < ox * 2 - gx.pad_before + pool; ++ix)
+                  if (iy >= 0 && iy < 7 && ix >= 0 && ix < 6) m = std::max(m, double(x[((n * 7 + iy) * 6 + ix) * 3 + c]));
+              want[((n * gy.out + oy) * gx.out + ox) * 3 + c] = m;
+            }
+      CAPTURE(pool);
+      CAPTURE(padding_name(p));
+      check_close(mp.forward(x, Mode::Eval), want);
+    }
+}

@@ -1,0 +1,89 @@
+// The fast SGEMM (every micro-kernel this CPU has) against the naive reference, for every
+// transpose variant, beta 0 and 1, on odd and degenerate shapes: 1, primes, non-multiples of the
+// register and cache blocks, and DCGAN-like sizes. Tolerance: 1e-5 * sqrt(K) relative to the
+// largest |C| (float rounding grows like sqrt(K) for random data).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <ganlite/ganlite.hpp>
+#include <vector>
+
+using namespace ganlite;
+
+static std::vector<GemmKernel> kernels_here() {
+  std::vector<GemmKernel> ks{GemmKernel::Portable};
+  const GemmKernel best = kernels::detect_gemm_kernel();
+  if (best == GemmKernel::Avx2 || best == GemmKernel::Avx512) ks.push_back(GemmKernel::Avx2);
+  if (best == GemmKernel::Avx512) ks.push_back(GemmKernel::Avx512);
+  return ks;
+}
+
+static void check_gemm(Trans ta, Trans tb, int M, int N, int K, float beta, Rng& rng) {
+  const int lda = (ta == Trans::N ? K : M) + 3, ldb = (tb == Trans::N ? N : K) + 1, ldc = N + 2;
+  std::vector<float> A(static_cast<size_t>(ta == Trans::N ? M : K) * lda), B(static_cast<size_t>(tb == Trans::N ? K : N) * ldb);
+  std::vector<float> C0(static_cast<size_t>(M) * ldc);
+  for (auto& v : A) v = static_cast<float>(rng.normal());
+  for (auto& v : B) v = static_cast<float>(rng.normal());
+  for (auto& v : C0) v = static_cast<float>(rng.normal());
+  std::vector<double> Ad(A.begin(), A.end()), Bd(B.begin(), B.end()), Cd(C0.begin(), C0.end());
+  gemm_reference<double>(ta, tb, M, N, K, Ad.data(), lda, Bd.data(), ldb, beta, Cd.data(), ldc);
+  double scale = 1e-30;
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) scale = std::max(scale, std::abs(Cd[i * ldc + j]));
+  for (GemmKernel k : kernels_here()) {
+    set_gemm_kernel(k);
+    std::vector<float> C = C0;
+    gemm(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, beta, C.data(), ldc);
+    double worst = 0;
+    for (int i = 0; i < M; ++i) {
+      for (int j = 0; j < N; ++j) worst = std::max(worst, std::abs(C[i * ldc + j] - Cd[i * ldc + j]) / scale);
+      for (int j = N; j < ldc; ++j) REQUIRE(C[i * ldc + j] == C0[i * ldc + j]);  // padding untouched
+    }
+    CAPTURE(gemm_kernel_name(k));
+    CAPTURE(M);
+    CAPTURE(N);
+    CAPTURE(K);
+    CAPTURE(int(ta));
+    CAPTURE(int(tb));
+    CAPTURE(beta);
+    CHECK(worst <= 1e-5 * std::sqrt(double(K) + 1));
+  }
+  set_gemm_kernel(GemmKernel::Auto);
+}
+
+TEST_CASE("SGEMM equals the reference on odd and degenerate shapes") {
+  Rng rng(42);
+  const int sizes[] = {1, 2, 7, 13, 17, 31, 33, 97};
+  for (Trans ta : {Trans::N, Trans::T})
+    for (Trans tb : {Trans::N, Trans::T})
+      for (int M : sizes)
+        for (int N : {1, 5, 16, 37})
+          for (int K : {1, 3, 29, 64}) check_gemm(ta, tb, M, N, K, (M + N + K) % 2 ? 1.0f : 0.0f, rng);
+}
+
+TEST_CASE("SGEMM equals the reference across cache-block boundaries") {
+  Rng rng(43);
+  // K crosses kKC (256), M crosses kMC, N crosses several NR tiles; also skinny DCGAN-like shapes.
+  const int shapes[][3] = {{300, 70, 600}, {145, 257, 513}, {1000, 25, 64}, {257, 1, 300}, {64, 300, 25}, {3, 700, 1}};
+  for (auto& s : shapes)
+    for (Trans ta : {Trans::N, Trans::T})
+      for (Trans tb : {Trans::N, Trans::T}) {
+        check_gemm(ta, tb, s[0], s[1], s[2], 0.0f, rng);
+        check_gemm(ta, tb, s[0], s[1], s[2], 1.0f, rng);
+      }
+}
+
+TEST_CASE("SGEMM result does not depend on the thread count") {
+  Rng rng(44);
+  const int M = 301, N = 203, K = 517;
+  std::vector<float> A(M * K), B(K * N), C1(M * N), C2(M * N);
+  for (auto& v : A) v = static_cast<float>(rng.normal());
+  for (auto& v : B) v = static_cast<float>(rng.normal());
+  const int before = num_threads();
+  set_num_threads(1);
+  gemm(Trans::N, Trans::N, M, N, K, A.data(), K, B.data(), N, 0.0f, C1.data(), N);
+  set_num_threads(2);
+  gemm(Trans::N, Trans::N, M, N, K, A.data(), K, B.data(), N, 0.0f, C2.data(), N);
+  set_num_threads(before);
+  CHECK(C1 == C2);
+}

@@ -1,0 +1,194 @@
+// Gradient checks (double precision, central differences) for every layer and loss, on every
+// variant that matters. See grad_check.hpp for the method and tolerance.
+#include "grad_check.hpp"
+
+using namespace ganlite;
+using gradcheck::check_layer;
+using gradcheck::check_loss;
+
+TEST_CASE("Dense with and without bias") {
+  for (bool bias : {true, false}) {
+    Rng rng(3);
+    Dense<double> d(7, 5, bias, rng);
+    if (bias)  // non-zero bias so its gradient path is exercised with real values
+      for (auto& v : *d.params()[1]) v = rng.normal();
+    CAPTURE(bias);
+    check_layer(d, {3, 7});
+  }
+}
+
+TEST_CASE("BatchNorm in Train mode, 2-D and 4-D input") {
+  for (Shape s : {Shape{5, 3}, Shape{2, 3, 4, 4}}) {
+    BatchNorm<double> bn(s.back());
+    Rng rng(5);
+    for (auto* p : bn.params())
+      for (auto& v : *p) v = 1 + 0.5 * rng.normal();
+    CAPTURE(shape_str(s));
+    check_layer(bn, s, Mode::Train);
+  }
+}
+
+TEST_CASE("BatchNorm in Eval mode") {
+  BatchNorm<double> bn(3);
+  Rng rng(6);
+  for (auto* t : bn.buffers())
+    for (auto& v : *t) v = 0.5 + rng.uniform();
+  check_layer(bn, {2, 2, 2, 3}, Mode::Eval);
+}
+
+TEST_CASE("activations") {
+  LeakyReLU<double> lrelu;
+  check_layer(lrelu, {3, 4, 5});
+  ReLU<double> relu;
+  check_layer(relu, {3, 4, 5});
+  Tanh<double> tanh_layer;
+  check_layer(tanh_layer, {3, 7});
+  Sigmoid<double> sigmoid_layer;
+  check_layer(sigmoid_layer, {3, 7});
+}
+
+TEST_CASE("Dropout in Train mode with a fixed mask") {
+  Rng drop_rng(9);
+  const Rng::State start = drop_rng.state();
+  Dropout<double> d(0.3, drop_rng);
+  check_layer(d, {4, 3, 3, 2}, Mode::Train, 1, [&] { drop_rng.set_state(start); });
+}
+
+TEST_CASE("Reshape and Flatten") {
+  Reshape<double> r(Shape{3, 2, 2});
+  check_layer(r, {2, 12});
+  Flatten<double> f;
+  check_layer(f, {2, 3, 2, 2});
+}
+
+struct ConvCase {
+  int h, w, kernel, stride;
+  Padding padding;
+  bool bias;
+};
+
+static std::vector<ConvCase> conv_cases() {
+  std::vector<ConvCase> cases;
+  for (int stride : {1, 2})
+    for (Padding p : {Padding::Same, Padding::Valid})
+      for (int kernel : {3, 2})
+        for (bool bias : {true, false}) cases.push_back({kernel == 3 ? 7 : 6, kernel == 3 ? 6 : 5, kernel, stride, p, bias});
+  return cases;
+}
+
+TEST_CASE("Conv2D: stride 1/2, same/valid, odd/even sizes and kernels, with and without bias") {
+  for (const ConvCase& c : conv_cases()) {
+    Rng rng(11);
+    Conv2D<double> conv(2, ConvSpec{3, c.kernel, c.kernel, c.stride, c.stride, c.padding, c.bias}, rng);
+    if (c.bias)
+      for (auto& v : *conv.params()[1]) v = rng.normal();
+    CAPTURE(c.h);
+    CAPTURE(c.w);
+    CAPTURE(c.kernel);
+    CAPTURE(c.stride);
+    CAPTURE(padding_name(c.padding));
+    CAPTURE(c.bias);
+    check_layer(conv, {2, c.h, c.w, 2});
+  }
+}
+
+TEST_CASE("Conv2DTranspose: stride 1/2, same/valid, odd/even sizes and kernels, with and without bias") {
+  for (const ConvCase& c : conv_cases()) {
+    Rng rng(12);
+    Conv2DTranspose<double> conv(2, ConvSpec{3, c.kernel, c.kernel, c.stride, c.stride, c.padding, c.bias}, rng);
+    if (c.bias)
+      for (auto& v : *conv.params()[1]) v = rng.normal();
+    CAPTURE(c.h);
+    CAPTURE(c.kernel);
+    CAPTURE(c.stride);
+    CAPTURE(padding_name(c.padding));
+    CAPTURE(c.bias);
+    check_layer(conv, {2, c.h - 2, c.w - 2, 2});
+  }
+}
+
+TEST_CASE("MaxPool2D: same and valid, overlapping windows") {
+  MaxPool2D<double> a(2, 2, Padding::Same);
+  check_layer(a, {2, 7, 6, 3});
+  MaxPool2D<double> b(2, 2, Padding::Valid);
+  check_layer(b, {2, 7, 6, 3});
+  MaxPool2D<double> c(3, 2, Padding::Same);
+  check_layer(c, {1, 5, 5, 2});
+}
+
+TEST_CASE("BCE with logits and softmax cross-entropy") {
+  Rng rng(13);
+  Tensor<double> z({6, 1});
+  for (auto& v : z) v = 3 * rng.normal();
+  Tensor<double> t({6, 1});
+  for (auto& v : t) v = rng.uniform();
+  check_loss("bce per-sample targets", [&](const Tensor<double>& x, Tensor<double>* d) { return bce_with_logits(x, t, d); }, z);
+  check_loss("bce target 1", [&](const Tensor<double>& x, Tensor<double>* d) { return bce_with_logits(x, 1.0, d); }, z);
+
+  Tensor<double> logits({4, 5});
+  for (auto& v : logits) v = 2 * rng.normal();
+  std::vector<int> labels{0, 3, 4, 1};
+  check_loss("softmax ce", [&](const Tensor<double>& x, Tensor<double>* d) { return softmax_cross_entropy(x, labels, d); },
+             logits);
+}
+
+TEST_CASE("BCE with logits is stable for large |logit|") {
+  Tensor<float> z({4, 1});
+  z[0] = 100.f, z[1] = -100.f, z[2] = 1e4f, z[3] = -1e4f;
+  Tensor<float> dz;
+  // target 1: loss of a large positive logit is ~0, of a large negative one is |z|
+  const float loss = bce_with_logits(z, 1.0f, &dz);
+  CHECK(std::isfinite(loss));
+  CHECK(loss == doctest::Approx((0 + 100 + 0 + 1e4) / 4.0).epsilon(1e-6));
+  CHECK(dz[0] == doctest::Approx(0).epsilon(1e-6));
+  CHECK(dz[3] == doctest::Approx(-0.25));
+}
+
+TEST_CASE("a whole small GAN-shaped Sequential, end to end") {
+  Rng rng(21), drop(22);
+  Sequential<double> net("mini", {4});
+  net.emplace<Dense<double>>(4, 2 * 2 * 3, false, rng);
+  net.emplace<BatchNorm<double>>(12);
+  net.add(make_leaky_relu<double>());
+  net.emplace<Reshape<double>>(Shape{2, 2, 3});
+  net.emplace<Conv2DTranspose<double>>(3, ConvSpec{2, 3, 3, 2, 2, Padding::Same, false}, rng);
+  net.emplace<Tanh<double>>();
+  net.emplace<Conv2D<double>>(2, ConvSpec{3, 3, 3, 2, 2, Padding::Same, true}, rng);
+  net.emplace<Flatten<double>>();
+  net.emplace<Dense<double>>(12, 1, true, rng);
+
+  Tensor<double> x = gradcheck::random_tensor({3, 4}, rng);
+  auto loss = [&](Tensor<double>* dx) {
+    Tensor<double> dz;
+    const double l = bce_with_logits(net.forward(x, Mode::Train), 1.0, &dz);
+    if (dx) *dx = net.backward(dz);
+    return l;
+  };
+  net.zero_grad();
+  Tensor<double> dx;
+  loss(&dx);
+  std::vector<Tensor<double>> g;
+  for (auto* p : net.grads()) g.push_back(*p);
+  gradcheck::compare("network dx", x, dx, [&] { return loss(nullptr); }, rng);
+  auto params = net.params();
+  for (std::size_t k = 0; k < params.size(); ++k)
+    gradcheck::compare("network param " + std::to_string(k), *params[k], g[k], [&] { return loss(nullptr); }, rng);
+}
+
+TEST_CASE("frozen layers add no parameter gradient; first layer may skip dx") {
+  Rng rng(31);
+  Dense<double> d(3, 2, true, rng);
+  Tensor<double> x = gradcheck::random_tensor({2, 3}, rng), g = gradcheck::random_tensor({2, 2}, rng);
+  d.forward(x, Mode::Train);
+  for (auto* p : d.grads()) p->zero();
+  d.set_trainable(false);
+  const Tensor<double> dx = d.backward(g);
+  for (auto* p : d.grads())
+    for (double v : *p) CHECK(v == 0.0);
+  CHECK(dx.size() == x.size());
+  Dense<double> first(3, 2, true, rng);  // a first layer: nobody needs its dx
+  first.set_needs_input_grad(false);
+  first.forward(x, Mode::Train);
+  CHECK(first.backward(g).empty());
+  CHECK(std::abs((*first.grads()[0])[0]) > 0);
+}
