@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs ganlite's build, test and benchmark dependencies from Debian's packages.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  g++ cmake make libeigen3-dev doctest-dev libstb-dev libbenchmark-dev zlib1g-dev libgif-dev libcli11-dev \
+  libopenblas-dev >/dev/null
+echo "ganlite dependencies installed"
