@@ -35,9 +35,15 @@ inline GemmKernel detect_gemm_kernel() {
   return GemmKernel::Portable;
 }
 
-// Cache blocking: a KC x NR sliver of B stays in L1 while the micro-kernel walks the MC x KC block
-// of A (L2); the KC x NC panel of B lives in L2/L3.
-constexpr int kKC = 256, kMC = 144, kNC = 3072;
+// Cache blocking: the micro-kernel walks an MC x KC block of A (L2) against KC x NR slivers of a
+// KC x NC panel of B (L2/L3). K is cut into equal blocks of at most kKC, so a K of 600 runs as
+// 2 x 300 rather than 512 + 88 (each extra block re-reads and re-writes C).
+inline int kKC = 512, kMC = 288, kNC = 3072;  // tuned on the DCGAN shapes (docs/performance.md)
+
+inline int k_block(int K) {
+  const int blocks = (K + kKC - 1) / kKC;
+  return (K + blocks - 1) / blocks;
+}
 
 // Packs rows [i0, i0+mc) x cols [k0, k0+kc) of op(A) into MR-row slivers (k-major, zero-padded).
 template <int MR>
@@ -103,18 +109,19 @@ template <class Kernel>
 void sgemm_blocked(Trans ta, Trans tb, int m0, int m1, int n0, int n1, int K, const float* A, int lda,
                    const float* B, int ldb, float beta, float* C, int ldc) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
-  constexpr int MC = (kMC / MR) * MR;
+  const int MC = (kMC / MR) * MR;
   PackBuffers& buf = thread_pack_buffers();
-  const std::size_t need_a = static_cast<std::size_t>(MC) * kKC;
-  const std::size_t need_b = static_cast<std::size_t>((std::min(kNC, n1 - n0) + NR - 1) / NR * NR) * kKC;
+  const int KC = k_block(K);
+  const std::size_t need_a = static_cast<std::size_t>(MC) * KC;
+  const std::size_t need_b = static_cast<std::size_t>((std::min(kNC, n1 - n0) + NR - 1) / NR * NR) * KC;
   if (buf.a.size() < need_a) buf.a.resize(need_a);
   if (buf.b.size() < need_b) buf.b.resize(need_b);
   alignas(64) float tile[MR * NR];
 
   for (int jc = n0; jc < n1; jc += kNC) {
     const int nc = std::min(kNC, n1 - jc);
-    for (int pc = 0; pc < K; pc += kKC) {
-      const int kc = std::min(kKC, K - pc);
+    for (int pc = 0; pc < K; pc += KC) {
+      const int kc = std::min(KC, K - pc);
       const float beta_p = pc == 0 ? beta : 1.0f;
       pack_b<NR>(tb, B, ldb, pc, jc, kc, nc, buf.b.data());
       for (int ic = m0; ic < m1; ic += MC) {
