@@ -1,0 +1,134 @@
+// mnist_dcgan — trains the seed DCGAN on MNIST and samples from a trained generator.
+//
+//   mnist_dcgan [--data DIR] [--out DIR] [--epochs 50] [--batch 256] [--lr 1e-4] [--beta1 0.9]
+//               [--seed 0] [--threads 0] [--limit 0] [--checkpoint-every 5] [--resume]
+//   mnist_dcgan generate --checkpoint F --count N [--seed S] --out FILE.png|FILE.idx
+//   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
+// Exit status: 0 success, 1 a runtime error (bad data file, unwritable folder...), 2 bad usage.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "training.hpp"
+
+using namespace ganlite;
+
+namespace {
+
+std::string ends_with_any(const std::string& s, std::initializer_list<const char*> exts) {
+  for (const char* e : exts) {
+    const std::string ext(e);
+    if (s.size() >= ext.size() && s.compare(s.size() - ext.size(), ext.size(), ext) == 0) return ext;
+  }
+  return "";
+}
+
+// Builds a trainer with the checkpoint's own settings and loads it.
+std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint) {
+  auto t = std::make_unique<DcganTrainer>(read_checkpoint_config(checkpoint));
+  load_checkpoint(*t, checkpoint);
+  return t;
+}
+
+int run_generate(const std::string& checkpoint, int count, std::uint64_t seed, const std::string& out) {
+  const std::string ext = ends_with_any(out, {".png", ".idx"});
+  auto t = trainer_from(checkpoint);
+  Rng rng(seed);
+  Tensor<float> z({count, kNoiseDim});
+  for (auto& v : z) v = static_cast<float>(rng.normal());
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(static_cast<std::size_t>(count) * 784);
+  const int chunk = 256;
+  Tensor<float> zc, all({count, 28, 28, 1});
+  for (int i = 0; i < count; i += chunk) {  // bounded memory for large counts
+    const int n = std::min(chunk, count - i);
+    zc.resize({n, kNoiseDim});
+    std::copy(z.data() + static_cast<std::size_t>(i) * kNoiseDim, z.data() + static_cast<std::size_t>(i + n) * kNoiseDim, zc.data());
+    const Tensor<float>& img = t->generator().forward(zc, Mode::Eval);
+    std::copy(img.begin(), img.end(), all.data() + static_cast<std::size_t>(i) * 784);
+  }
+  if (ext == ".idx") {
+    for (float v : all) bytes.push_back(to_byte(v));
+    write_idx(out, {static_cast<std::uint32_t>(count), 28, 28}, bytes);
+  } else {
+    const int cols = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(count))));
+    write_png(out, make_grid(all, (count + cols - 1) / cols, cols, 2));
+  }
+  std::printf("Wrote %d generated digits (epoch %d generator) to %s\n", count, t->epoch, out.c_str());
+  return 0;
+}
+
+int run_interpolate(const std::string& checkpoint, int rows, int steps, std::uint64_t seed, const std::string& out) {
+  auto t = trainer_from(checkpoint);
+  Rng rng(seed);
+  Tensor<float> z({rows * steps, kNoiseDim});
+  std::vector<float> a(kNoiseDim), b(kNoiseDim);
+  for (int r = 0; r < rows; ++r) {
+    for (int k = 0; k < kNoiseDim; ++k) a[k] = static_cast<float>(rng.normal()), b[k] = static_cast<float>(rng.normal());
+    for (int s = 0; s < steps; ++s) {
+      const float u = steps > 1 ? static_cast<float>(s) / (steps - 1) : 0.0f;
+      for (int k = 0; k < kNoiseDim; ++k) z[(static_cast<std::size_t>(r) * steps + s) * kNoiseDim + k] = (1 - u) * a[k] + u * b[k];
+    }
+  }
+  write_png(out, make_grid(t->generator().forward(z, Mode::Eval), rows, steps, 2));
+  std::printf("Wrote %d rows of %d steps through latent space to %s\n", rows, steps, out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mnist_dcgan: train the seed DCGAN on MNIST (default), or sample a trained generator"};
+  app.set_help_all_flag("--help-all", "Help for every subcommand");
+  mnist_dcgan::TrainOptions o;
+  const char* env = std::getenv("GANLITE_MNIST_DIR");
+  o.data_dir = env && *env ? env : "data/mnist";
+  app.add_option("--data", o.data_dir, "MNIST folder (default: $GANLITE_MNIST_DIR, else data/mnist)")->check(CLI::ExistingDirectory);
+  app.add_option("--out", o.out_dir, "Output folder for images, checkpoints, losses and the GIF")->capture_default_str();
+  app.add_option("--epochs", o.epochs, "Epochs to train")->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 60000));
+  app.add_option("--lr", o.lr, "Adam learning rate, both networks")->capture_default_str()->check(CLI::Range(1e-12, 1.0));
+  app.add_option("--beta1", o.beta1, "Adam beta1, both networks")->capture_default_str()->check(CLI::Range(0.0, 0.999999));
+  app.add_option("--seed", o.seed, "Random seed (weights, noise, shuffling, dropout)")->capture_default_str();
+  app.add_option("--threads", o.threads, "Threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+  app.add_option("--limit", o.limit, "Use only the first N training images (0: all)")->capture_default_str()->check(CLI::Range(0, 100000000));
+  app.add_option("--checkpoint-every", o.checkpoint_every, "Save a checkpoint every N epochs (and at the end)")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_flag("--resume", o.resume, "Continue from the newest checkpoint in --out");
+
+  std::string checkpoint, out_file;
+  int count = 16, rows = 8, steps = 10;
+  std::uint64_t sample_seed = 1;
+  CLI::App* gen = app.add_subcommand("generate", "Write generated digits as a PNG grid or an IDX file");
+  gen->add_option("--checkpoint", checkpoint, "Checkpoint file")->required()->check(CLI::ExistingFile);
+  gen->add_option("--count", count, "Number of digits")->capture_default_str()->check(CLI::Range(1, 1000000));
+  gen->add_option("--seed", sample_seed, "Noise seed")->capture_default_str();
+  gen->add_option("--out", out_file, "Output file: .png (grid) or .idx (IDX3 unsigned bytes)")->required()
+      ->check([](const std::string& s) { return ends_with_any(s, {".png", ".idx"}).empty() ? "must end in .png or .idx" : ""; });
+  CLI::App* interp = app.add_subcommand("interpolate", "Write rows of digits walking between random latent points");
+  interp->add_option("--checkpoint", checkpoint, "Checkpoint file")->required()->check(CLI::ExistingFile);
+  interp->add_option("--out", out_file, "Output PNG")->required()
+      ->check([](const std::string& s) { return ends_with_any(s, {".png"}).empty() ? "must end in .png" : ""; });
+  interp->add_option("--rows", rows, "Rows")->capture_default_str()->check(CLI::Range(1, 64));
+  interp->add_option("--steps", steps, "Digits per row")->capture_default_str()->check(CLI::Range(2, 64));
+  interp->add_option("--seed", sample_seed, "Noise seed")->capture_default_str();
+  app.require_subcommand(0, 1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message
+    return 2;
+  }
+  try {
+    if (*gen) return run_generate(checkpoint, count, sample_seed, out_file);
+    if (*interp) return run_interpolate(checkpoint, rows, steps, sample_seed, out_file);
+    return mnist_dcgan::run_training(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mnist_dcgan: error: %s\n", e.what());
+    return 1;
+  }
+}

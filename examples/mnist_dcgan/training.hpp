@@ -1,0 +1,201 @@
+// examples/mnist_dcgan/training.hpp — the training run: data, epochs, and every output file.
+#pragma once
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <ganlite/ganlite.hpp>
+#include <ganlite/io/gif.hpp>
+#include <ganlite/io/idx.hpp>
+#include <ganlite/io/image.hpp>
+#include <ganlite/io/svg_plot.hpp>
+#include <ganlite/train/checkpoint.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mnist_dcgan {
+
+using namespace ganlite;
+
+struct TrainOptions {
+  std::string data_dir, out_dir = "out";
+  int epochs = 50, batch = 256, threads = 0, limit = 0, checkpoint_every = 5;
+  double lr = 1e-4, beta1 = 0.9;
+  std::uint64_t seed = 0;
+  bool resume = false;
+};
+
+struct LossRow {
+  int epoch, step;
+  float d_loss, g_loss, d_real, d_fake;
+  double seconds;
+};
+
+inline std::string epoch_file(const std::string& dir, const char* stem, int epoch, const char* ext) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s_%04d%s", stem, epoch, ext);
+  return dir + "/" + buf;
+}
+
+// The newest checkpoint_epoch_NNNN.ckpt in dir, or "" if there is none.
+inline std::string newest_checkpoint(const std::string& dir) {
+  std::string best;
+  int best_epoch = -1;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      int ep = 0;
+      char tail[8] = {};
+      if (std::sscanf(e->d_name, "checkpoint_epoch_%d.ck%2s", &ep, tail) == 2 && std::string(tail) == "pt" &&
+          std::string(e->d_name).size() == std::string("checkpoint_epoch_0000.ckpt").size() && ep > best_epoch) {
+        best_epoch = ep;
+        best = dir + "/" + e->d_name;
+      }
+    }
+    closedir(d);
+  }
+  return best;
+}
+
+inline void make_dirs(const std::string& path) {
+  std::string cur;
+  std::stringstream ss(path);
+  std::string part;
+  if (!path.empty() && path[0] == '/') cur = "/";
+  while (std::getline(ss, part, '/')) {
+    if (part.empty()) continue;
+    cur += part + "/";
+    if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) throw IoError("cannot create folder " + cur + ": " + std::strerror(errno));
+  }
+  if (::access(path.c_str(), W_OK) != 0) throw IoError("output folder " + path + " is not writable: " + std::strerror(errno));
+}
+
+inline std::string csv_text(const std::vector<LossRow>& rows) {
+  std::string s = "epoch,step,d_loss,g_loss,d_real,d_fake,seconds\n";
+  char buf[160];
+  for (const auto& r : rows) {
+    std::snprintf(buf, sizeof buf, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", r.epoch, r.step, r.d_loss, r.g_loss, r.d_real, r.d_fake, r.seconds);
+    s += buf;
+  }
+  return s;
+}
+
+// Rows of an existing losses.csv up to and including `epoch` (to continue it after --resume).
+inline std::vector<LossRow> read_csv_until(const std::string& path, int epoch) {
+  std::vector<LossRow> rows;
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);  // header
+  while (std::getline(f, line)) {
+    LossRow r{};
+    if (std::sscanf(line.c_str(), "%d,%d,%f,%f,%f,%f,%lf", &r.epoch, &r.step, &r.d_loss, &r.g_loss, &r.d_real, &r.d_fake, &r.seconds) == 7 &&
+        r.epoch <= epoch)
+      rows.push_back(r);
+  }
+  return rows;
+}
+
+inline void write_loss_outputs(const std::string& dir, const std::vector<LossRow>& rows, int steps_per_epoch) {
+  write_file_atomic(dir + "/losses.csv", csv_text(rows));
+  PlotSeries d{"discriminator loss", "#d62728", {}}, g{"generator loss", "#1f77b4", {}};
+  for (const auto& r : rows) d.y.push_back(r.d_loss), g.y.push_back(r.g_loss);
+  write_file_atomic(dir + "/losses.svg",
+                    svg_line_chart({d, g}, "DCGAN losses (thin: per step, thick: moving average)", "epoch", 1.0 / std::max(1, steps_per_epoch)));
+}
+
+inline void write_gif_of_epochs(const std::string& dir, int last_epoch) {
+  std::vector<GrayImage> frames;
+  for (int e = 1; e <= last_epoch; ++e) {
+    const std::string p = epoch_file(dir, "image_at_epoch", e, ".png");
+    if (::access(p.c_str(), R_OK) == 0) frames.push_back(read_image_gray(p));
+  }
+  if (!frames.empty()) write_gif(dir + "/training.gif", frames, 40);
+}
+
+// Images (N, 28, 28, 1) scaled to [-1, 1] as the seed's (x - 127.5) / 127.5.
+inline Tensor<float> to_training_tensor(const IdxDataset& ds, int count) {
+  Tensor<float> x({count, ds.rows, ds.cols, 1});
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = (ds.pixels[i] - 127.5f) / 127.5f;
+  return x;
+}
+
+inline std::string format_seconds(double s) {
+  char buf[32];
+  const int t = static_cast<int>(s + 0.5);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%dh%02dm", t / 3600, (t / 60) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%dm%02ds", t / 60, t % 60);
+  return buf;
+}
+
+inline int run_training(const TrainOptions& o) {
+  set_num_threads(o.threads);
+  make_dirs(o.out_dir);
+  const IdxDataset ds = load_mnist(o.data_dir, "train");
+  const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
+  const Tensor<float> images = to_training_tensor(ds, count);
+  const int steps = (count + o.batch - 1) / o.batch;
+
+  DcganTrainer trainer(DcganConfig{o.seed, o.lr, o.beta1, o.batch});
+  std::vector<LossRow> rows;
+  if (o.resume) {
+    const std::string ckpt = newest_checkpoint(o.out_dir);
+    if (ckpt.empty()) throw IoError("--resume: no checkpoint_epoch_NNNN.ckpt in " + o.out_dir + " to resume from");
+    load_checkpoint(trainer, ckpt);
+    rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch);
+    std::printf("Resumed from %s (epoch %d)\n", ckpt.c_str(), trainer.epoch);
+  } else {
+    std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
+  }
+  std::printf("Training on %d images from %s: %d steps of %d per epoch, %d threads, GEMM kernel %s\n", count, o.data_dir.c_str(),
+              steps, o.batch, num_threads(), gemm_kernel_name(active_gemm_kernel()));
+  std::fflush(stdout);
+
+  const bool tty = ::isatty(STDERR_FILENO);
+  std::vector<int> order(count);
+  Tensor<float> batch;
+  const std::size_t image_size = 28 * 28;
+  using clock = std::chrono::steady_clock;
+  const auto run_start = clock::now();
+  for (int epoch = trainer.epoch + 1; epoch <= o.epochs; ++epoch) {
+    const auto start = clock::now();
+    for (int i = 0; i < count; ++i) order[i] = i;
+    for (int i = count - 1; i > 0; --i) std::swap(order[i], order[trainer.data_rng().below(static_cast<std::uint64_t>(i) + 1)]);
+    for (int s = 0; s < steps; ++s) {
+      const int b0 = s * o.batch, bn = std::min(o.batch, count - b0);
+      batch.resize({bn, 28, 28, 1});
+      for (int j = 0; j < bn; ++j)
+        std::copy(images.data() + order[b0 + j] * image_size, images.data() + (order[b0 + j] + 1) * image_size,
+                  batch.data() + j * image_size);
+      const StepStats st = trainer.train_step(batch);
+      const double secs = std::chrono::duration<double>(clock::now() - start).count();
+      rows.push_back({epoch, s + 1, st.d_loss, st.g_loss, st.d_real, st.d_fake, secs});
+      if (tty) {
+        const double ips = (b0 + bn) / secs;
+        const double eta = (static_cast<double>(o.epochs - epoch) * count + (count - b0 - bn)) / ips;
+        std::fprintf(stderr, "\repoch %d/%d  batch %d/%d  %.0f img/s  ETA %s  D loss %.4f  G loss %.4f   ", epoch, o.epochs, s + 1, steps,
+                     ips, format_seconds(eta).c_str(), st.d_loss, st.g_loss);
+      }
+    }
+    if (tty) std::fprintf(stderr, "\n");
+    trainer.epoch = epoch;
+    write_png(epoch_file(o.out_dir, "image_at_epoch", epoch, ".png"), make_grid(trainer.sample_fixed(), 4, 4, 3));
+    if (epoch % o.checkpoint_every == 0 || epoch == o.epochs)
+      save_checkpoint(trainer, epoch_file(o.out_dir, "checkpoint_epoch", epoch, ".ckpt"));
+    write_loss_outputs(o.out_dir, rows, steps);
+    write_gif_of_epochs(o.out_dir, epoch);
+    const LossRow& last = rows.back();
+    std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", epoch,
+                std::chrono::duration<double>(clock::now() - start).count(), last.d_loss, last.g_loss, last.d_real, last.d_fake);
+    std::fflush(stdout);
+  }
+  std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs, format_seconds(std::chrono::duration<double>(clock::now() - run_start).count()).c_str(),
+              o.out_dir.c_str());
+  return 0;
+}
+
+}  // namespace mnist_dcgan

@@ -1,0 +1,134 @@
+// ganlite/io/idx.hpp — IDX files (the MNIST format), gzip-compressed or plain.
+//
+// Format: big-endian magic 0x0000TTNN (TT = 0x08 unsigned byte, NN = number of dimensions),
+// NN big-endian u32 dimensions, then the bytes row-major. Images are 0x00000803 (count, rows,
+// cols), labels 0x00000801 (count). Reading goes through zlib's gz* calls, which read .gz and
+// plain files alike; everything is validated and every error names the file.
+#pragma once
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "binary_file.hpp"
+
+namespace ganlite {
+
+struct IdxData {
+  std::vector<std::uint32_t> dims;
+  std::vector<std::uint8_t> bytes;
+};
+
+namespace detail {
+inline std::uint32_t read_be32(const std::uint8_t* p) {
+  return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
+}
+}  // namespace detail
+
+// Reads a whole IDX file of unsigned bytes with `expected_rank` dimensions. Refuses a payload
+// larger than max_bytes (a corrupt header must not make us allocate gigabytes).
+inline IdxData read_idx(const std::string& path, int expected_rank, std::size_t max_bytes = std::size_t(1) << 31) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) throw IoError("cannot open " + path + ": " + std::strerror(errno ? errno : ENOENT));
+  struct Closer {
+    gzFile f;
+    ~Closer() { gzclose(f); }
+  } closer{f};
+  auto read_exact = [&](void* dst, std::size_t n, const char* what) {
+    std::size_t done = 0;
+    while (done < n) {
+      const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n - done, 1u << 30));
+      const int r = gzread(f, static_cast<char*>(dst) + done, chunk);
+      if (r < 0) {
+        int err = 0;
+        const char* msg = gzerror(f, &err);
+        throw IoError(path + ": cannot read " + what + " (" + msg + ")");
+      }
+      if (r == 0) throw IoError(path + ": file ends inside the " + std::string(what) + " (truncated?)");
+      done += static_cast<std::size_t>(r);
+    }
+  };
+  std::uint8_t head[4];
+  read_exact(head, 4, "header");
+  const std::uint32_t magic = detail::read_be32(head);
+  if ((magic >> 8) != 0x08)
+    throw IoError(path + ": not an unsigned-byte IDX file (magic number 0x" + [&] {
+      char b[16];
+      std::snprintf(b, sizeof b, "%08x", magic);
+      return std::string(b);
+    }() + ")");
+  const int rank = static_cast<int>(magic & 0xff);
+  if (rank != expected_rank)
+    throw IoError(path + ": has " + std::to_string(rank) + " dimensions, expected " + std::to_string(expected_rank) +
+                  (expected_rank == 3 ? " (an images file)" : " (a labels file)"));
+  IdxData d;
+  std::size_t total = 1;
+  for (int i = 0; i < rank; ++i) {
+    std::uint8_t b[4];
+    read_exact(b, 4, "header");
+    const std::uint32_t n = detail::read_be32(b);
+    if (n == 0) throw IoError(path + ": dimension " + std::to_string(i) + " is zero");
+    if (total > max_bytes / n) throw IoError(path + ": dimensions are implausibly large");
+    total *= n;
+    d.dims.push_back(n);
+  }
+  d.bytes.resize(total);
+  read_exact(d.bytes.data(), total, "data");
+  std::uint8_t extra;
+  if (gzread(f, &extra, 1) != 0)
+    throw IoError(path + ": has bytes after the " + std::to_string(total) + " the header announces");
+  return d;
+}
+
+// Writes an unsigned-byte IDX file (plain, uncompressed) atomically.
+inline void write_idx(const std::string& path, const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  auto be32 = [&](std::uint32_t v) {
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xff));
+  };
+  be32(0x00000800u | static_cast<std::uint32_t>(dims.size()));
+  for (auto d : dims) be32(d);
+  out.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  write_file_atomic(path, out);
+}
+
+// A labelled image set: images (N, rows, cols) bytes and N labels.
+struct IdxDataset {
+  int count = 0, rows = 0, cols = 0;
+  std::vector<std::uint8_t> pixels;  // count * rows * cols, row-major
+  std::vector<std::uint8_t> labels;
+};
+
+// Loads `<dir>/<prefix>-images-idx3-ubyte[.gz]` and the matching labels (prefix "train" or "t10k"),
+// checking the image size and that both files hold the same number of items.
+inline IdxDataset load_mnist(const std::string& dir, const std::string& prefix, int expect_rows = 28, int expect_cols = 28) {
+  auto find = [&](const std::string& stem) {
+    for (const char* ext : {".gz", ""}) {
+      const std::string p = dir + "/" + stem + ext;
+      if (::access(p.c_str(), R_OK) == 0) return p;
+    }
+    throw IoError("cannot find " + dir + "/" + stem + "[.gz] (set --data or GANLITE_MNIST_DIR to the MNIST folder)");
+  };
+  const std::string ipath = find(prefix + "-images-idx3-ubyte"), lpath = find(prefix + "-labels-idx1-ubyte");
+  IdxData im = read_idx(ipath, 3), lb = read_idx(lpath, 1);
+  if (static_cast<int>(im.dims[1]) != expect_rows || static_cast<int>(im.dims[2]) != expect_cols)
+    throw IoError(ipath + ": images are " + std::to_string(im.dims[1]) + "x" + std::to_string(im.dims[2]) + ", expected " +
+                  std::to_string(expect_rows) + "x" + std::to_string(expect_cols));
+  if (im.dims[0] != lb.dims[0])
+    throw IoError(lpath + ": holds " + std::to_string(lb.dims[0]) + " labels but " + ipath + " holds " +
+                  std::to_string(im.dims[0]) + " images");
+  for (std::size_t i = 0; i < lb.bytes.size(); ++i)
+    if (lb.bytes[i] > 9) throw IoError(lpath + ": label " + std::to_string(lb.bytes[i]) + " at item " + std::to_string(i) + " is not a digit");
+  IdxDataset ds;
+  ds.count = static_cast<int>(im.dims[0]);
+  ds.rows = expect_rows;
+  ds.cols = expect_cols;
+  ds.pixels = std::move(im.bytes);
+  ds.labels = std::move(lb.bytes);
+  return ds;
+}
+
+}  // namespace ganlite

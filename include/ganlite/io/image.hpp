@@ -1,0 +1,80 @@
+// ganlite/io/image.hpp — 8-bit grayscale images: digit grids, PNG write and read (stb).
+//
+// stb is compiled here with static linkage (STB_*_STATIC), so this header-only library brings
+// its own private copy and never clashes with a consumer's stb.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../tensor.hpp"
+#include "binary_file.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#ifndef GANLITE_NO_STB_IMPLEMENTATION
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#endif
+#include <stb/stb_image.h>
+#include <stb/stb_image_write.h>
+#pragma GCC diagnostic pop
+
+namespace ganlite {
+
+struct GrayImage {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> pixels;  // row-major
+};
+
+// A value in [-1, 1] (tanh output) to a byte, as the seed's `x * 127.5 + 127.5`.
+inline std::uint8_t to_byte(float v) {
+  return static_cast<std::uint8_t>(std::lround(std::clamp(v * 127.5f + 127.5f, 0.0f, 255.0f)));
+}
+
+// Tiles the first rows*cols images of x: (N, H, W, 1), values in [-1, 1], into one image with
+// `gap` pixels of black between tiles, every pixel scaled up `scale` times.
+inline GrayImage make_grid(const Tensor<float>& x, int rows, int cols, int scale = 2, int gap = 2) {
+  const int n = x.dim(0), h = x.dim(1), w = x.dim(2);
+  GrayImage img;
+  img.width = cols * w * scale + (cols + 1) * gap;
+  img.height = rows * h * scale + (rows + 1) * gap;
+  img.pixels.assign(static_cast<std::size_t>(img.width) * img.height, 0);
+  for (int t = 0; t < std::min(n, rows * cols); ++t) {
+    const int r = t / cols, c = t % cols;
+    const int y0 = gap + r * (h * scale + gap), x0 = gap + c * (w * scale + gap);
+    for (int y = 0; y < h * scale; ++y)
+      for (int xx = 0; xx < w * scale; ++xx)
+        img.pixels[static_cast<std::size_t>(y0 + y) * img.width + x0 + xx] =
+            to_byte(x[(static_cast<std::size_t>(t) * h + y / scale) * w + xx / scale]);
+  }
+  return img;
+}
+
+inline void write_png(const std::string& path, const GrayImage& img) {
+  std::string bytes;
+  auto sink = [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size); };
+  if (!stbi_write_png_to_func(sink, &bytes, img.width, img.height, 1, img.pixels.data(), img.width))
+    throw IoError("cannot encode PNG for " + path);
+  write_file_atomic(path, bytes);
+}
+
+// Reads any image stb understands (PNG, JPEG, BMP, ...) as 8-bit grayscale.
+inline GrayImage read_image_gray(const std::string& path) {
+  const std::string data = read_file(path, std::size_t(64) << 20);
+  int w = 0, h = 0, channels = 0;
+  unsigned char* p = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(data.data()), static_cast<int>(data.size()), &w,
+                                           &h, &channels, 1);
+  if (!p) throw IoError(path + ": not a readable image (" + std::string(stbi_failure_reason()) + ")");
+  GrayImage img{w, h, std::vector<std::uint8_t>(p, p + static_cast<std::size_t>(w) * h)};
+  stbi_image_free(p);
+  return img;
+}
+
+}  // namespace ganlite

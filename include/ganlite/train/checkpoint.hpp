@@ -1,0 +1,138 @@
+// ganlite/train/checkpoint.hpp — the full training checkpoint of a DcganTrainer.
+//
+// Format (little-endian), version 1:
+//   "GNLTCKP1" | u32 version | u32 epoch | u64 seed | f64 learning rate | f64 beta1 | u32 batch
+//   | generator state tensors | discriminator state tensors
+//   | per optimizer (G, D): i64 step, m tensors, v tensors
+//   | data Rng (4 x u64) | dropout Rng (4 x u64) | fixed noise tensor | u32 CRC32 of all before
+// Written atomically (temporary file, fsync, rename). Loading checks magic, version, checksum,
+// every shape and the hyper-parameters, and changes nothing unless the whole file is good.
+#pragma once
+#include <cstring>
+#include <string>
+
+#include "../io/binary_file.hpp"
+#include "../io/weights.hpp"
+#include "dcgan_trainer.hpp"
+
+namespace ganlite {
+
+inline constexpr char kCheckpointMagic[8] = {'G', 'N', 'L', 'T', 'C', 'K', 'P', '1'};
+inline constexpr std::uint32_t kCheckpointVersion = 1;
+
+namespace detail {
+inline void write_rng(ByteWriter& w, const Rng& r) {
+  for (auto v : r.state()) w.u64(v);
+}
+inline Rng::State read_rng(ByteReader& r) {
+  Rng::State s;
+  for (auto& v : s) v = r.u64();
+  return s;
+}
+inline std::vector<Tensor<float>*> pointers(std::vector<Tensor<float>>& ts) {
+  std::vector<Tensor<float>*> p;
+  for (auto& t : ts) p.push_back(&t);
+  return p;
+}
+}  // namespace detail
+
+inline void save_checkpoint(DcganTrainer& t, const std::string& path) {
+  ByteWriter w;
+  w.bytes(kCheckpointMagic, 8);
+  w.u32(kCheckpointVersion);
+  w.u32(static_cast<std::uint32_t>(t.epoch));
+  w.u64(t.config().seed);
+  w.pod(t.config().learning_rate);
+  w.pod(t.config().beta1);
+  w.u32(static_cast<std::uint32_t>(t.config().batch));
+  write_tensors(w, t.generator().state_tensors());
+  write_tensors(w, t.discriminator().state_tensors());
+  for (Adam<float>* opt : {&t.generator_optimizer(), &t.discriminator_optimizer()}) {
+    AdamState<float> s = opt->state();
+    w.pod<std::int64_t>(s.step);
+    write_tensors(w, detail::pointers(s.m));
+    write_tensors(w, detail::pointers(s.v));
+  }
+  detail::write_rng(w, t.data_rng());
+  detail::write_rng(w, t.dropout_rng());
+  write_tensors(w, std::vector<Tensor<float>*>{&t.fixed_noise()});
+  w.crc_trailer();
+  write_file_atomic(path, w.data());
+}
+
+// Restores a trainer built with the same hyper-parameters from a checkpoint.
+inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  if (data.size() < 12) r.fail("not a ganlite checkpoint (too short)");
+  char magic[8];
+  r.bytes(magic, 8);
+  if (std::memcmp(magic, kCheckpointMagic, 8) != 0) r.fail("not a ganlite checkpoint (bad magic number)");
+  r.verify_crc_trailer();
+  const std::uint32_t version = r.u32();
+  if (version != kCheckpointVersion) r.fail("unsupported checkpoint version " + std::to_string(version));
+  const std::uint32_t epoch = r.u32();
+  const std::uint64_t seed = r.u64();
+  const double lr = r.pod<double>(), beta1 = r.pod<double>();
+  const std::uint32_t batch = r.u32();
+  if (lr != t.config().learning_rate || beta1 != t.config().beta1 || static_cast<int>(batch) != t.config().batch)
+    r.fail("was trained with --lr " + std::to_string(lr) + " --beta1 " + std::to_string(beta1) + " --batch " +
+           std::to_string(batch) + "; resume with the same settings");
+  (void)seed;  // the Rng states below carry the seed's effect; a different --seed cannot matter
+
+  // Stage everything in copies; commit only when the whole file has been read.
+  auto copy_of = [](std::vector<Tensor<float>*> ps) {
+    std::vector<Tensor<float>> c;
+    for (auto* p : ps) c.push_back(*p);
+    return c;
+  };
+  std::vector<Tensor<float>> g = copy_of(t.generator().state_tensors()), d = copy_of(t.discriminator().state_tensors());
+  read_tensors(r, detail::pointers(g), 4, "generator");
+  read_tensors(r, detail::pointers(d), 4, "discriminator");
+  AdamState<float> opt[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
+  for (auto& s : opt) {
+    s.step = r.pod<std::int64_t>();
+    read_tensors(r, detail::pointers(s.m), 4, "Adam m");
+    read_tensors(r, detail::pointers(s.v), 4, "Adam v");
+  }
+  const Rng::State data_state = detail::read_rng(r), drop_state = detail::read_rng(r);
+  Tensor<float> noise = t.fixed_noise();
+  read_tensors(r, std::vector<Tensor<float>*>{&noise}, 4, "fixed noise");
+  if (r.remaining() != 0) r.fail("unexpected trailing bytes");
+
+  auto gp = t.generator().state_tensors(), dp = t.discriminator().state_tensors();
+  for (std::size_t i = 0; i < gp.size(); ++i) *gp[i] = std::move(g[i]);
+  for (std::size_t i = 0; i < dp.size(); ++i) *dp[i] = std::move(d[i]);
+  t.generator_optimizer().set_state(opt[0]);
+  t.discriminator_optimizer().set_state(opt[1]);
+  t.data_rng().set_state(data_state);
+  t.dropout_rng().set_state(drop_state);
+  t.fixed_noise() = std::move(noise);
+  t.epoch = static_cast<int>(epoch);
+}
+
+}  // namespace ganlite
+
+namespace ganlite {
+
+// The hyper-parameters a checkpoint was trained with, so a program that only samples can build
+// a matching DcganTrainer before load_checkpoint. Validates the whole file first.
+inline DcganConfig read_checkpoint_config(const std::string& path) {
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  if (data.size() < 12) r.fail("not a ganlite checkpoint (too short)");
+  char magic[8];
+  r.bytes(magic, 8);
+  if (std::memcmp(magic, kCheckpointMagic, 8) != 0) r.fail("not a ganlite checkpoint (bad magic number)");
+  r.verify_crc_trailer();
+  if (r.u32() != kCheckpointVersion) r.fail("unsupported checkpoint version");
+  r.u32();  // epoch
+  DcganConfig c;
+  c.seed = r.u64();
+  c.learning_rate = r.pod<double>();
+  c.beta1 = r.pod<double>();
+  c.batch = static_cast<int>(r.u32());
+  return c;
+}
+
+}  // namespace ganlite

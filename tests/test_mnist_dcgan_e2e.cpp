@@ -1,0 +1,144 @@
+// End to end: runs the mnist_dcgan program on a few hundred real MNIST images and checks every
+// output file with ganlite's own readers; checks that a stopped-and-resumed run reaches
+// bit-identical checkpoints; checks generate's IDX output and the program's error handling.
+// Needs MNIST: $GANLITE_MNIST_DIR, else ../shared/mnist beside the source tree.
+#include <doctest/doctest.h>
+#include <gif_lib.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <ganlite/ganlite.hpp>
+#include <ganlite/io/idx.hpp>
+#include <ganlite/io/image.hpp>
+#include <ganlite/train/checkpoint.hpp>
+#include <sstream>
+#include <string>
+
+using namespace ganlite;
+
+namespace {
+
+const std::string kBinary = GANLITE_MNIST_DCGAN_BINARY;
+const std::string kWork = GANLITE_TEST_WORK_DIR;
+
+std::string mnist_dir() {
+  const char* env = std::getenv("GANLITE_MNIST_DIR");
+  return env && *env ? env : GANLITE_DEFAULT_MNIST_DIR;
+}
+
+// Runs the program with arguments, output to a log; returns the exit status.
+int run(const std::string& args, const std::string& log) {
+  const std::string cmd = kBinary + " " + args + " > " + log + " 2>&1";
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::string slurp(const std::string& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string fresh_dir(const std::string& name) {
+  const std::string d = kWork + "/" + name;
+  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
+  return d;
+}
+
+const std::string kQuick = " --limit 300 --batch 64 --threads 2 --seed 7 ";
+
+}  // namespace
+
+TEST_CASE("a short training run writes every output, readable") {
+  const std::string out = fresh_dir("short");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + out + kQuick + "--epochs 2 --checkpoint-every 1", out + "/log") == 0);
+  const std::string log = slurp(out + "/log");
+  CHECK(log.find("Time for epoch 1 is") != std::string::npos);
+  CHECK(log.find("Time for epoch 2 is") != std::string::npos);
+  CHECK(log.find("Total params: 2,330,944") != std::string::npos);
+  for (int e : {1, 2}) {
+    char name[64];
+    std::snprintf(name, sizeof name, "/image_at_epoch_%04d.png", e);
+    const GrayImage img = read_image_gray(out + name);
+    CHECK(img.width == img.height);
+    CHECK(img.width > 4 * 28);
+  }
+  // losses.csv: a header and one row per step (300 images / 64 = 5 steps per epoch)
+  std::istringstream csv(slurp(out + "/losses.csv"));
+  std::string line;
+  std::getline(csv, line);
+  CHECK(line == "epoch,step,d_loss,g_loss,d_real,d_fake,seconds");
+  int rows = 0;
+  while (std::getline(csv, line)) ++rows;
+  CHECK(rows == 10);
+  CHECK(slurp(out + "/losses.svg").find("<svg") == 0);
+  int err = 0;
+  GifFileType* gif = DGifOpenFileName((out + "/training.gif").c_str(), &err);
+  REQUIRE(gif != nullptr);
+  CHECK(DGifSlurp(gif) == GIF_OK);
+  CHECK(gif->ImageCount == 2);
+  DGifCloseFile(gif, &err);
+  DcganTrainer t(read_checkpoint_config(out + "/checkpoint_epoch_0002.ckpt"));
+  load_checkpoint(t, out + "/checkpoint_epoch_0002.ckpt");
+  CHECK(t.epoch == 2);
+  CHECK(t.generator_optimizer().state().step == 10);
+}
+
+TEST_CASE("a run stopped and resumed reaches bit-identical checkpoints") {
+  const std::string a = fresh_dir("uninterrupted"), b = fresh_dir("resumed");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + a + kQuick + "--epochs 3 --checkpoint-every 1", a + "/log") == 0);
+  REQUIRE(run("--data " + mnist_dir() + " --out " + b + kQuick + "--epochs 1 --checkpoint-every 1", b + "/log1") == 0);
+  REQUIRE(run("--data " + mnist_dir() + " --out " + b + kQuick + "--epochs 3 --checkpoint-every 1 --resume", b + "/log2") == 0);
+  CHECK(slurp(b + "/log2").find("Resumed from") != std::string::npos);
+  for (const char* f : {"/checkpoint_epoch_0002.ckpt", "/checkpoint_epoch_0003.ckpt", "/image_at_epoch_0003.png"}) {
+    CAPTURE(f);
+    const std::string x = read_file(a + f), y = read_file(b + f);
+    CHECK(x.size() == y.size());
+    CHECK(x == y);
+  }
+  // the loss log continues where it stopped: same steps, same values except wall time
+  auto strip_seconds = [](const std::string& csv) {
+    std::istringstream in(csv);
+    std::string line, out;
+    while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
+    return out;
+  };
+  CHECK(strip_seconds(slurp(a + "/losses.csv")) == strip_seconds(slurp(b + "/losses.csv")));
+}
+
+TEST_CASE("generate writes a valid IDX file with the right count, and a PNG grid") {
+  const std::string out = fresh_dir("generate");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + out + kQuick + "--epochs 1", out + "/log") == 0);
+  const std::string ckpt = out + "/checkpoint_epoch_0001.ckpt";
+  REQUIRE(run("generate --checkpoint " + ckpt + " --count 37 --out " + out + "/gen.idx", out + "/glog") == 0);
+  const IdxData d = read_idx(out + "/gen.idx", 3);
+  CHECK(d.dims == std::vector<std::uint32_t>{37, 28, 28});
+  REQUIRE(run("generate --checkpoint " + ckpt + " --count 10 --out " + out + "/gen.png", out + "/glog2") == 0);
+  CHECK(read_image_gray(out + "/gen.png").width > 0);
+  REQUIRE(run("interpolate --checkpoint " + ckpt + " --rows 3 --steps 5 --out " + out + "/walk.png", out + "/ilog") == 0);
+  const GrayImage walk = read_image_gray(out + "/walk.png");
+  CHECK(walk.width > walk.height);
+}
+
+TEST_CASE("bad usage exits 2, bad data exits 1, and both say what is wrong") {
+  const std::string out = fresh_dir("errors");
+  CHECK(run("--no-such-flag", out + "/l1") == 2);
+  CHECK(slurp(out + "/l1").find("--no-such-flag") != std::string::npos);
+  CHECK(run("--epochs zero", out + "/l2") == 2);
+  CHECK(slurp(out + "/l2").find("--epochs") != std::string::npos);
+  CHECK(run("--batch 0", out + "/l3") == 2);
+  CHECK(run("--data " + out + "/missing", out + "/l4") == 2);
+  // a corrupt images file
+  std::ofstream(out + "/train-images-idx3-ubyte", std::ios::binary) << std::string("\x00\x00\x08\x03\x00\x00\x00\x02", 8);
+  std::ofstream(out + "/train-labels-idx1-ubyte", std::ios::binary) << std::string("\x00\x00\x08\x01\x00\x00\x00\x02\x01\x02", 10);
+  CHECK(run("--data " + out + " --out " + out + "/o --epochs 1", out + "/l5") == 1);
+  CHECK(slurp(out + "/l5").find("train-images-idx3-ubyte") != std::string::npos);
+  // a file that is not a checkpoint
+  CHECK(run("generate --checkpoint " + out + "/l5 --count 2 --out " + out + "/x.idx", out + "/l6") == 1);
+  CHECK(slurp(out + "/l6").find("not a ganlite checkpoint") != std::string::npos);
+  CHECK(run("generate --checkpoint " + out + "/l5 --count 2 --out " + out + "/x.jpg", out + "/l7") == 2);
+  CHECK(run("--resume --data " + mnist_dir() + " --out " + out + "/empty", out + "/l8") == 1);
+  CHECK(slurp(out + "/l8").find("no checkpoint") != std::string::npos);
+}
