@@ -72,8 +72,15 @@ struct Avx512Kernel {
                                                        float beta) {
     __m512 acc[MR][2];
 #pragma GCC unroll 12
-    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int r = 0; r < MR; ++r) {
+      acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+      _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<std::ptrdiff_t>(r) * ldc), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<std::ptrdiff_t>(r) * ldc + 16), _MM_HINT_T0);
+    }
     for (int k = 0; k < kc; ++k, a += MR, b += NR) {
+      // B streams from L2: ask for it 8 k-steps ahead (2 cache lines per step).
+      _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR + 16), _MM_HINT_T0);
       const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma GCC unroll 12
       for (int r = 0; r < MR; ++r) {

@@ -24,8 +24,9 @@ class Elementwise : public Layer<T> {
     const T* xp = x.data();
     T* yp = y_.data();
     const long n = static_cast<long>(x.size());
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-    for (long i = 0; i < n; ++i) yp[i] = f_.value(xp[i]);
+    const F f = f_;  // firstprivate copy: the compiler can then prove stores never change it
+#pragma omp parallel for simd schedule(static) firstprivate(f) if (n > 65536)
+    for (long i = 0; i < n; ++i) yp[i] = f.value(xp[i]);
     return y_;
   }
 
@@ -35,8 +36,9 @@ class Elementwise : public Layer<T> {
     const T *g = dy.data(), *xp = x_->data(), *yp = y_.data();
     T* dx = dx_.data();
     const long n = static_cast<long>(dy.size());
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-    for (long i = 0; i < n; ++i) dx[i] = g[i] * f_.derivative(xp[i], yp[i]);
+    const F f = f_;
+#pragma omp parallel for simd schedule(static) firstprivate(f) if (n > 65536)
+    for (long i = 0; i < n; ++i) dx[i] = g[i] * f.derivative(xp[i], yp[i]);
     return dx_;
   }
 
@@ -48,38 +50,44 @@ class Elementwise : public Layer<T> {
   const Tensor<T>* x_ = nullptr;
 };
 
+// Policies are templated on the scalar so every constant is already of the loop's type (a
+// double slope converted inside the loop stopped GCC from vectorising it: 8x slower).
+template <class T>
 struct LeakyReluFn {
   static constexpr const char* kType = "LeakyReLU";
-  double alpha = 0.3;  // Keras' default slope
-  template <class T> T value(T x) const { return x > T(0) ? x : static_cast<T>(alpha) * x; }
-  template <class T> T derivative(T x, T) const { return x > T(0) ? T(1) : static_cast<T>(alpha); }
+  T alpha = T(0.3);  // Keras' default slope
+  T value(T x) const { return x > T(0) ? x : alpha * x; }
+  T derivative(T x, T) const { return x > T(0) ? T(1) : alpha; }
 };
+template <class T>
 struct ReluFn {
   static constexpr const char* kType = "ReLU";
-  template <class T> T value(T x) const { return x > T(0) ? x : T(0); }
-  template <class T> T derivative(T x, T) const { return x > T(0) ? T(1) : T(0); }
+  T value(T x) const { return x > T(0) ? x : T(0); }
+  T derivative(T x, T) const { return x > T(0) ? T(1) : T(0); }
 };
+template <class T>
 struct TanhFn {
   static constexpr const char* kType = "Tanh";
-  template <class T> T value(T x) const { return std::tanh(x); }
-  template <class T> T derivative(T, T y) const { return T(1) - y * y; }
+  T value(T x) const { return std::tanh(x); }
+  T derivative(T, T y) const { return T(1) - y * y; }
 };
+template <class T>
 struct SigmoidFn {
   static constexpr const char* kType = "Sigmoid";
-  template <class T> T value(T x) const {  // stable for large |x|
+  T value(T x) const {  // stable for large |x|
     return x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
   }
-  template <class T> T derivative(T, T y) const { return y * (T(1) - y); }
+  T derivative(T, T y) const { return y * (T(1) - y); }
 };
 
-template <class T> using LeakyReLU = Elementwise<T, LeakyReluFn>;
-template <class T> using ReLU = Elementwise<T, ReluFn>;
-template <class T> using Tanh = Elementwise<T, TanhFn>;
-template <class T> using Sigmoid = Elementwise<T, SigmoidFn>;
+template <class T> using LeakyReLU = Elementwise<T, LeakyReluFn<T>>;
+template <class T> using ReLU = Elementwise<T, ReluFn<T>>;
+template <class T> using Tanh = Elementwise<T, TanhFn<T>>;
+template <class T> using Sigmoid = Elementwise<T, SigmoidFn<T>>;
 
 template <class T>
 std::unique_ptr<Layer<T>> make_leaky_relu(double alpha = 0.3) {
-  return std::make_unique<LeakyReLU<T>>(LeakyReluFn{alpha});
+  return std::make_unique<LeakyReLU<T>>(LeakyReluFn<T>{static_cast<T>(alpha)});
 }
 
 }  // namespace ganlite

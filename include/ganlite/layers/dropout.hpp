@@ -7,6 +7,7 @@
 // The Rng is owned by the caller (the training loop saves it in checkpoints) and must outlive
 // the layer.
 #pragma once
+#include <algorithm>
 #include <stdexcept>
 
 #include "../rng.hpp"
@@ -33,13 +34,21 @@ class Dropout : public Layer<T> {
     // One 64-bit draw gives two 32-bit uniforms; the mask is drawn serially so it depends only
     // on the Rng state, never on the thread count.
     const std::uint64_t threshold = static_cast<std::uint64_t>(rate_ * 4294967296.0);
-    const std::size_t n = x.size();
-    for (std::size_t i = 0; i < n; i += 2) {
-      const std::uint64_t r = rng_->next();
-      mask_[i] = (r & 0xffffffffu) >= threshold ? keep_scale : T(0);
-      if (i + 1 < n) mask_[i + 1] = (r >> 32) >= threshold ? keep_scale : T(0);
+    const long n = static_cast<long>(x.size());
+    T* __restrict m = mask_.data();
+    // One draw from the caller's Rng keys this call; unit pair j then takes its two 32-bit coins
+    // from splitmix64(key + j). A counter-based stream has no loop-carried state, so the loop
+    // vectorises and splits across threads, and the mask depends only on the Rng state.
+    const std::uint64_t key = rng_->next();
+    const long pairs = n / 2;
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+    for (long j = 0; j < pairs; ++j) {
+      const std::uint64_t r = mix(key + static_cast<std::uint64_t>(j));
+      m[2 * j] = keep_scale * static_cast<T>((r & 0xffffffffu) >= threshold);
+      m[2 * j + 1] = keep_scale * static_cast<T>((r >> 32) >= threshold);
     }
-    for (std::size_t i = 0; i < n; ++i) y_[i] = x[i] * mask_[i];
+    if (n % 2) m[n - 1] = keep_scale * static_cast<T>((mix(key + static_cast<std::uint64_t>(pairs)) & 0xffffffffu) >= threshold);
+    multiply(x.data(), m, y_.data(), n);
     return y_;
   }
 
@@ -47,11 +56,21 @@ class Dropout : public Layer<T> {
     if (mode_ == Mode::Eval) return dy;
     if (!this->needs_input_grad_) return dx_;
     dx_.resize(dy.shape());
-    for (std::size_t i = 0; i < dy.size(); ++i) dx_[i] = dy[i] * mask_[i];
+    multiply(dy.data(), mask_.data(), dx_.data(), static_cast<long>(dy.size()));
     return dx_;
   }
 
  private:
+  static void multiply(const T* __restrict a, const T* __restrict b, T* __restrict out, long n) {
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+    for (long i = 0; i < n; ++i) out[i] = a[i] * b[i];
+  }
+
+  static std::uint64_t mix(std::uint64_t z) {  // splitmix64's finaliser
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
   double rate_;
   Rng* rng_;
   Mode mode_ = Mode::Train;
