@@ -4,10 +4,12 @@
 //               [--seed 0] [--threads 0] [--limit 0] [--checkpoint-every 5] [--resume]
 //   mnist_dcgan generate --checkpoint F --count N [--seed S] --out FILE.png|FILE.idx
 //   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
+//   mnist_dcgan evaluate (--checkpoint F | --real) --classifier C [--count 10000] [--seed S]
 // Exit status: 0 success, 1 a runtime error (bad data file, unwritable folder...), 2 bad usage.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "evaluate.hpp"
 #include "training.hpp"
 
 using namespace ganlite;
@@ -79,6 +81,7 @@ int run_interpolate(const std::string& checkpoint, int rows, int steps, std::uin
 int main(int argc, char** argv) {
   CLI::App app{"mnist_dcgan: train the seed DCGAN on MNIST (default), or sample a trained generator"};
   app.set_help_all_flag("--help-all", "Help for every subcommand");
+  app.fallthrough();  // lets `evaluate --data DIR` use the main --data option
   mnist_dcgan::TrainOptions o;
   const char* env = std::getenv("GANLITE_MNIST_DIR");
   o.data_dir = env && *env ? env : "data/mnist";
@@ -111,6 +114,14 @@ int main(int argc, char** argv) {
   interp->add_option("--rows", rows, "Rows")->capture_default_str()->check(CLI::Range(1, 64));
   interp->add_option("--steps", steps, "Digits per row")->capture_default_str()->check(CLI::Range(2, 64));
   interp->add_option("--seed", sample_seed, "Noise seed")->capture_default_str();
+  mnist_dcgan::EvalOptions ev;
+  CLI::App* eval = app.add_subcommand("evaluate", "Score generated (or real) digits: Inception Score, FID, class shares");
+  auto* ck = eval->add_option("--checkpoint", ev.checkpoint, "Checkpoint whose generator is scored")->check(CLI::ExistingFile);
+  auto* real = eval->add_flag("--real", ev.real, "Score real training images instead (the floor to read the GAN's numbers against)");
+  ck->excludes(real);
+  eval->add_option("--classifier", ev.classifier, "Model written by mnist_classifier")->required()->check(CLI::ExistingFile);
+  eval->add_option("--count", ev.count, "Images to score")->capture_default_str()->check(CLI::Range(20, 1000000));
+  eval->add_option("--seed", ev.seed, "Noise seed")->capture_default_str();
   app.require_subcommand(0, 1);
 
   try {
@@ -124,8 +135,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    if (*eval && ev.checkpoint.empty() && !ev.real) {
+      std::fprintf(stderr, "mnist_dcgan evaluate: needs --checkpoint F or --real\n");
+      return 2;
+    }
     if (*gen) return run_generate(checkpoint, count, sample_seed, out_file);
     if (*interp) return run_interpolate(checkpoint, rows, steps, sample_seed, out_file);
+    if (*eval) {
+      ev.data_dir = o.data_dir;
+      return mnist_dcgan::run_evaluate(ev);
+    }
     return mnist_dcgan::run_training(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mnist_dcgan: error: %s\n", e.what());

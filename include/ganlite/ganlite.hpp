@@ -22,5 +22,8 @@
 #include "optim/adam.hpp"
 #include "models/sequential.hpp"
 #include "models/dcgan.hpp"
+#include "models/classifier.hpp"
 #include "io/binary_file.hpp"
 #include "io/weights.hpp"
+#include "eval/metrics.hpp"
+#include "eval/classify.hpp"

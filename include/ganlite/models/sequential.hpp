@@ -46,6 +46,13 @@ class Sequential {
     return *h;
   }
 
+  // The output of the first n layers (e.g. a classifier's penultimate features).
+  const Tensor<T>& forward_prefix(const Tensor<T>& x, Mode mode, std::size_t n) {
+    const Tensor<T>* h = &x;
+    for (std::size_t i = 0; i < n && i < layers_.size(); ++i) h = &layers_[i]->forward(*h, mode);
+    return *h;
+  }
+
   const Tensor<T>& backward(const Tensor<T>& dy) {
     const Tensor<T>* g = &dy;
     for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = &(*it)->backward(*g);
