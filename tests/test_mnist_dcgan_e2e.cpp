@@ -4,7 +4,11 @@
 // Needs MNIST: $GANLITE_MNIST_DIR, else ../shared/mnist beside the source tree.
 #include <doctest/doctest.h>
 #include <gif_lib.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <ctime>
 
 #include <cstdlib>
 #include <fstream>
@@ -141,4 +145,99 @@ TEST_CASE("bad usage exits 2, bad data exits 1, and both say what is wrong") {
   CHECK(run("generate --checkpoint " + out + "/l5 --count 2 --out " + out + "/x.jpg", out + "/l7") == 2);
   CHECK(run("--resume --data " + mnist_dir() + " --out " + out + "/empty", out + "/l8") == 1);
   CHECK(slurp(out + "/l8").find("no checkpoint") != std::string::npos);
+}
+
+namespace {
+// Starts the program in the background, returns its pid.
+pid_t spawn(const std::string& args, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string cmd = "exec " + kBinary + " " + args + " > " + log + " 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+int wait_status(pid_t pid, bool* signaled = nullptr) {
+  int st = 0;
+  waitpid(pid, &st, 0);
+  if (signaled) *signaled = WIFSIGNALED(st);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+bool wait_for_text(const std::string& file, const std::string& text, int timeout_s) {
+  for (int i = 0; i < timeout_s * 10; ++i) {
+    if (slurp(file).find(text) != std::string::npos) return true;
+    usleep(100000);
+  }
+  return false;
+}
+const std::string kLonger = " --limit 640 --batch 64 --threads 2 --seed 11 --epochs 3 --checkpoint-every 1 ";
+}  // namespace
+
+TEST_CASE("SIGINT finishes the step, writes a checkpoint, exits; --resume then matches an uninterrupted run") {
+  const std::string a = fresh_dir("sigint_ref"), b = fresh_dir("sigint");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + a + kLonger, a + "/log") == 0);
+  const pid_t pid = spawn("--data " + mnist_dir() + " --out " + b + kLonger, b + "/log1");
+  REQUIRE(wait_for_text(b + "/log1", "Training on", 60));
+  usleep(1500000);  // somewhere inside the first or second epoch
+  kill(pid, SIGINT);
+  CHECK(wait_status(pid) == 130);
+  CHECK(slurp(b + "/log1").find("Interrupted by signal 2") != std::string::npos);
+  REQUIRE(run("--data " + mnist_dir() + " --out " + b + kLonger + "--resume", b + "/log2") == 0);
+  CHECK(read_file(a + "/checkpoint_epoch_0003.ckpt") == read_file(b + "/checkpoint_epoch_0003.ckpt"));
+}
+
+TEST_CASE("SIGKILL at a random moment: the newest checkpoint loads and training goes on from its epoch") {
+  const std::string a = fresh_dir("sigkill_ref"), b = fresh_dir("sigkill");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + a + kLonger, a + "/log") == 0);
+  const pid_t pid = spawn("--data " + mnist_dir() + " --out " + b + kLonger, b + "/log1");
+  REQUIRE(wait_for_text(b + "/log1", "Training on", 60));
+  Rng rng(static_cast<std::uint64_t>(time(nullptr)));
+  const int delay_ms = 500 + static_cast<int>(rng.below(4000));
+  CAPTURE(delay_ms);
+  usleep(delay_ms * 1000);
+  kill(pid, SIGKILL);
+  bool signaled = false;
+  wait_status(pid, &signaled);
+  const std::string resume = read_file(b + "/log1").find("Time for epoch 1") != std::string::npos ? " --resume" : "";
+  REQUIRE(run("--data " + mnist_dir() + " --out " + b + kLonger + resume, b + "/log2") == 0);
+  if (!resume.empty()) CHECK(slurp(b + "/log2").find("Resumed from") != std::string::npos);
+  CHECK(read_file(a + "/checkpoint_epoch_0003.ckpt") == read_file(b + "/checkpoint_epoch_0003.ckpt"));
+  CHECK(std::system(("ls " + b + " | grep -q '\\.tmp\\.'").c_str()) != 0);  // no temporaries left behind
+}
+
+TEST_CASE("a non-finite weight stops training with epoch and step, keeping the last good checkpoint") {
+  const std::string out = fresh_dir("nan");
+  const std::string cmd = "GANLITE_FAULT_NAN_AFTER_STEPS=13 " + kBinary + " --data " + mnist_dir() + " --out " + out + kLonger + " > " +
+                          out + "/log 2>&1";
+  const int rc = std::system(cmd.c_str());
+  CHECK(WEXITSTATUS(rc) == 1);
+  const std::string log = slurp(out + "/log");
+  CHECK(log.find("diverged at epoch 2, step 3") != std::string::npos);
+  DcganTrainer t(read_checkpoint_config(out + "/checkpoint_epoch_0001.ckpt"));
+  load_checkpoint(t, out + "/checkpoint_epoch_0001.ckpt");
+  CHECK(t.weights_finite());
+  CHECK(std::system(("test ! -e " + out + "/checkpoint_epoch_0002.ckpt").c_str()) == 0);
+}
+
+TEST_CASE("a full disk (simulated with a file-size limit) gives a clear error and keeps the old checkpoint") {
+  const std::string out = fresh_dir("fulldisk");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + out + kQuick + "--epochs 1", out + "/log1") == 0);
+  const std::string good = read_file(out + "/checkpoint_epoch_0001.ckpt");
+  // 4 MiB per file: PNGs and CSVs fit, a 30 MB checkpoint does not.
+  const std::string cmd = "ulimit -f 4096; exec " + kBinary + " --data " + mnist_dir() + " --out " + out + kQuick +
+                          "--epochs 2 --resume > " + out + "/log2 2>&1";
+  const int rc = std::system(("bash -c \"" + cmd + "\"").c_str());
+  CHECK(WEXITSTATUS(rc) == 1);
+  const std::string log = slurp(out + "/log2");
+  CHECK(log.find("cannot write " + out + "/checkpoint_epoch_0002.ckpt") != std::string::npos);
+  CHECK(read_file(out + "/checkpoint_epoch_0001.ckpt") == good);
+  CHECK(std::system(("test ! -e " + out + "/checkpoint_epoch_0002.ckpt").c_str()) == 0);
+  CHECK(std::system(("ls " + out + " | grep -q '\\.tmp\\.'").c_str()) != 0);
+}
+
+TEST_CASE("an unwritable output folder is a clear error") {
+  const std::string out = fresh_dir("unwritable");
+  CHECK(run("--data " + mnist_dir() + " --out /proc/ganlite_out" + kQuick + "--epochs 1", out + "/log") == 1);
+  CHECK(slurp(out + "/log").find("/proc/ganlite_out") != std::string::npos);
 }

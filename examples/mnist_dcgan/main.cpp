@@ -7,6 +7,7 @@
 //   mnist_dcgan evaluate (--checkpoint F | --real) --classifier C [--count 10000] [--seed S]
 // Exit status: 0 success, 1 a runtime error (bad data file, unwritable folder...), 2 bad usage.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdlib>
 
 #include "evaluate.hpp"
@@ -79,6 +80,9 @@ int run_interpolate(const std::string& checkpoint, int rows, int steps, std::uin
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) then makes writes fail with EFBIG, reported like a full disk,
+  // instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"mnist_dcgan: train the seed DCGAN on MNIST (default), or sample a trained generator"};
   app.set_help_all_flag("--help-all", "Help for every subcommand");
   app.fallthrough();  // lets `evaluate --data DIR` use the main --data option

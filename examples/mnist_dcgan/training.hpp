@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/gif.hpp>
@@ -41,23 +44,53 @@ inline std::string epoch_file(const std::string& dir, const char* stem, int epoc
   return dir + "/" + buf;
 }
 
-// The newest checkpoint_epoch_NNNN.ckpt in dir, or "" if there is none.
+// The newest checkpoint in dir: checkpoint_epoch_NNNN.ckpt (after epoch NNNN) or, written when
+// training was interrupted, checkpoint_epoch_NNNN_step_SSSS.ckpt (SSSS steps into the next
+// epoch). "" if there is none.
 inline std::string newest_checkpoint(const std::string& dir) {
   std::string best;
-  int best_epoch = -1;
+  long best_key = -1;
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
-      int ep = 0;
-      char tail[8] = {};
-      if (std::sscanf(e->d_name, "checkpoint_epoch_%d.ck%2s", &ep, tail) == 2 && std::string(tail) == "pt" &&
-          std::string(e->d_name).size() == std::string("checkpoint_epoch_0000.ckpt").size() && ep > best_epoch) {
-        best_epoch = ep;
-        best = dir + "/" + e->d_name;
+      const std::string name = e->d_name;
+      int ep = 0, step = 0, used = 0;
+      const bool plain = std::sscanf(name.c_str(), "checkpoint_epoch_%4d.ckpt%n", &ep, &used) == 1 && used == static_cast<int>(name.size());
+      const bool partial = !plain && std::sscanf(name.c_str(), "checkpoint_epoch_%4d_step_%4d.ckpt%n", &ep, &step, &used) == 2 &&
+                           used == static_cast<int>(name.size());
+      const long key = static_cast<long>(ep) * 100000 + step;
+      if ((plain || partial) && key > best_key) {
+        best_key = key;
+        best = dir + "/" + name;
       }
     }
     closedir(d);
   }
   return best;
+}
+
+// SIGINT / SIGTERM: the first asks training to stop after the current step (it then writes a
+// checkpoint and exits); a second one exits at once.
+inline volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" inline void on_stop_signal(int sig) {
+  if (g_stop_signal) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  g_stop_signal = sig;
+}
+
+// Removes temporary files an earlier run left behind when it was killed in the middle of an
+// atomic write (name.tmp.XXXXXX); the files they were meant to replace are intact.
+inline void remove_stale_temporaries(const std::string& dir) {
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      const std::size_t at = name.rfind(".tmp.");
+      if (at != std::string::npos && name.size() == at + 11) ::unlink((dir + "/" + name).c_str());
+    }
+    closedir(d);
+  }
 }
 
 inline void make_dirs(const std::string& path) {
@@ -83,8 +116,8 @@ inline std::string csv_text(const std::vector<LossRow>& rows) {
   return s;
 }
 
-// Rows of an existing losses.csv up to and including `epoch` (to continue it after --resume).
-inline std::vector<LossRow> read_csv_until(const std::string& path, int epoch) {
+// Rows of an existing losses.csv up to `steps` steps into epoch `epoch` (to continue it after --resume).
+inline std::vector<LossRow> read_csv_until(const std::string& path, int epoch, int steps) {
   std::vector<LossRow> rows;
   std::ifstream f(path);
   std::string line;
@@ -92,7 +125,7 @@ inline std::vector<LossRow> read_csv_until(const std::string& path, int epoch) {
   while (std::getline(f, line)) {
     LossRow r{};
     if (std::sscanf(line.c_str(), "%d,%d,%f,%f,%f,%f,%lf", &r.epoch, &r.step, &r.d_loss, &r.g_loss, &r.d_real, &r.d_fake, &r.seconds) == 7 &&
-        r.epoch <= epoch)
+        (r.epoch < epoch || (r.epoch == epoch && r.step <= steps)))
       rows.push_back(r);
   }
   return rows;
@@ -132,9 +165,26 @@ inline std::string format_seconds(double s) {
   return buf;
 }
 
+inline std::string partial_checkpoint_name(const std::string& dir, int completed_epochs, int step) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "/checkpoint_epoch_%04d_step_%04d.ckpt", completed_epochs, step);
+  return dir + buf;
+}
+
+inline int report_interrupt(const std::string& checkpoint) {
+  std::printf("\nInterrupted by signal %d: wrote %s; continue with --resume\n", static_cast<int>(g_stop_signal), checkpoint.c_str());
+  std::fflush(stdout);
+  return 128 + static_cast<int>(g_stop_signal);
+}
+
 inline int run_training(const TrainOptions& o) {
   set_num_threads(o.threads);
   make_dirs(o.out_dir);
+  remove_stale_temporaries(o.out_dir);
+  // Fault injection for the reliability tests: poison a weight after this many steps.
+  const char* nan_env = std::getenv("GANLITE_FAULT_NAN_AFTER_STEPS");
+  const long nan_after = nan_env ? std::atol(nan_env) : 0;
+  long steps_run = 0;
   const IdxDataset ds = load_mnist(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
   const Tensor<float> images = to_training_tensor(ds, count);
@@ -146,8 +196,8 @@ inline int run_training(const TrainOptions& o) {
     const std::string ckpt = newest_checkpoint(o.out_dir);
     if (ckpt.empty()) throw IoError("--resume: no checkpoint_epoch_NNNN.ckpt in " + o.out_dir + " to resume from");
     load_checkpoint(trainer, ckpt);
-    rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch);
-    std::printf("Resumed from %s (epoch %d)\n", ckpt.c_str(), trainer.epoch);
+    rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch + 1, trainer.step_in_epoch);
+    std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", ckpt.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
   } else {
     std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
   }
@@ -155,43 +205,71 @@ inline int run_training(const TrainOptions& o) {
               steps, o.batch, num_threads(), gemm_kernel_name(active_gemm_kernel()));
   std::fflush(stdout);
 
+  g_stop_signal = 0;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
   const bool tty = ::isatty(STDERR_FILENO);
   std::vector<int> order(count);
   Tensor<float> batch;
   const std::size_t image_size = 28 * 28;
   using clock = std::chrono::steady_clock;
   const auto run_start = clock::now();
+  auto last_report = run_start;
   for (int epoch = trainer.epoch + 1; epoch <= o.epochs; ++epoch) {
     const auto start = clock::now();
+    // The epoch's shuffle comes from the data Rng; a resumed epoch redraws it from the state
+    // the epoch began with, so it sees the same order.
+    if (trainer.step_in_epoch == 0) trainer.epoch_start_state = trainer.data_rng().state();
+    Rng shuffle_rng;
+    shuffle_rng.set_state(trainer.epoch_start_state);
     for (int i = 0; i < count; ++i) order[i] = i;
-    for (int i = count - 1; i > 0; --i) std::swap(order[i], order[trainer.data_rng().below(static_cast<std::uint64_t>(i) + 1)]);
-    for (int s = 0; s < steps; ++s) {
+    for (int i = count - 1; i > 0; --i) std::swap(order[i], order[shuffle_rng.below(static_cast<std::uint64_t>(i) + 1)]);
+    if (trainer.step_in_epoch == 0) trainer.data_rng() = shuffle_rng;
+    for (int s = trainer.step_in_epoch; s < steps; ++s) {
       const int b0 = s * o.batch, bn = std::min(o.batch, count - b0);
       batch.resize({bn, 28, 28, 1});
       for (int j = 0; j < bn; ++j)
         std::copy(images.data() + order[b0 + j] * image_size, images.data() + (order[b0 + j] + 1) * image_size,
                   batch.data() + j * image_size);
       const StepStats st = trainer.train_step(batch);
-      const double secs = std::chrono::duration<double>(clock::now() - start).count();
+      if (nan_after > 0 && ++steps_run == nan_after) (*trainer.generator().params()[0])[0] = std::nanf("");
+      if (!std::isfinite(st.d_loss) || !std::isfinite(st.g_loss) || !trainer.weights_finite())
+        throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(s + 1) +
+                                 " (a loss or weight is not finite: D loss " + std::to_string(st.d_loss) + ", G loss " +
+                                 std::to_string(st.g_loss) + "); the last good checkpoint in " + o.out_dir + " is kept");
+      trainer.step_in_epoch = s + 1;
+      const auto now = clock::now();
+      const double secs = std::chrono::duration<double>(now - start).count();
       rows.push_back({epoch, s + 1, st.d_loss, st.g_loss, st.d_real, st.d_fake, secs});
-      if (tty) {
-        const double ips = (b0 + bn) / secs;
-        const double eta = (static_cast<double>(o.epochs - epoch) * count + (count - b0 - bn)) / ips;
-        std::fprintf(stderr, "\repoch %d/%d  batch %d/%d  %.0f img/s  ETA %s  D loss %.4f  G loss %.4f   ", epoch, o.epochs, s + 1, steps,
-                     ips, format_seconds(eta).c_str(), st.d_loss, st.g_loss);
+      if (g_stop_signal && trainer.step_in_epoch < steps) {  // at the last step, finish the epoch first
+        const std::string path = partial_checkpoint_name(o.out_dir, trainer.epoch, trainer.step_in_epoch);
+        save_checkpoint(trainer, path);
+        write_loss_outputs(o.out_dir, rows, steps);
+        return report_interrupt(path);
+      }
+      const bool report = tty || std::chrono::duration<double>(now - last_report).count() >= 60;
+      if (report) {
+        last_report = now;
+        const double ips = (b0 + bn) / std::max(secs, 1e-9);
+        const double eta = (static_cast<double>(o.epochs - epoch) * count + (count - b0 - bn)) / std::max(ips, 1e-9);
+        std::fprintf(tty ? stderr : stdout, "%sepoch %d/%d  batch %d/%d  %.0f img/s  ETA %s  D loss %.4f  G loss %.4f%s", tty ? "\r" : "",
+                     epoch, o.epochs, s + 1, steps, ips, format_seconds(eta).c_str(), st.d_loss, st.g_loss, tty ? "   " : "\n");
+        std::fflush(tty ? stderr : stdout);
       }
     }
     if (tty) std::fprintf(stderr, "\n");
     trainer.epoch = epoch;
+    trainer.step_in_epoch = 0;
     write_png(epoch_file(o.out_dir, "image_at_epoch", epoch, ".png"), make_grid(trainer.sample_fixed(), 4, 4, 3));
-    if (epoch % o.checkpoint_every == 0 || epoch == o.epochs)
-      save_checkpoint(trainer, epoch_file(o.out_dir, "checkpoint_epoch", epoch, ".ckpt"));
+    const std::string ckpt = epoch_file(o.out_dir, "checkpoint_epoch", epoch, ".ckpt");
+    if (epoch % o.checkpoint_every == 0 || epoch == o.epochs || g_stop_signal) save_checkpoint(trainer, ckpt);
     write_loss_outputs(o.out_dir, rows, steps);
     write_gif_of_epochs(o.out_dir, epoch);
     const LossRow& last = rows.back();
     std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", epoch,
                 std::chrono::duration<double>(clock::now() - start).count(), last.d_loss, last.g_loss, last.d_real, last.d_fake);
     std::fflush(stdout);
+    if (g_stop_signal && epoch < o.epochs) return report_interrupt(ckpt);
   }
   std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs, format_seconds(std::chrono::duration<double>(clock::now() - run_start).count()).c_str(),
               o.out_dir.c_str());

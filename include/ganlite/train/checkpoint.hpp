@@ -1,7 +1,8 @@
 // ganlite/train/checkpoint.hpp — the full training checkpoint of a DcganTrainer.
 //
-// Format (little-endian), version 1:
+// Format (little-endian), version 2 (version 1, without the two fields marked v2, still loads):
 //   "GNLTCKP1" | u32 version | u32 epoch | u64 seed | f64 learning rate | f64 beta1 | u32 batch
+//   | v2: u32 steps done in the epoch in progress | v2: data Rng state at that epoch's start
 //   | generator state tensors | discriminator state tensors
 //   | per optimizer (G, D): i64 step, m tensors, v tensors
 //   | data Rng (4 x u64) | dropout Rng (4 x u64) | fixed noise tensor | u32 CRC32 of all before
@@ -18,7 +19,7 @@
 namespace ganlite {
 
 inline constexpr char kCheckpointMagic[8] = {'G', 'N', 'L', 'T', 'C', 'K', 'P', '1'};
-inline constexpr std::uint32_t kCheckpointVersion = 1;
+inline constexpr std::uint32_t kCheckpointVersion = 2;
 
 namespace detail {
 inline void write_rng(ByteWriter& w, const Rng& r) {
@@ -45,6 +46,8 @@ inline void save_checkpoint(DcganTrainer& t, const std::string& path) {
   w.pod(t.config().learning_rate);
   w.pod(t.config().beta1);
   w.u32(static_cast<std::uint32_t>(t.config().batch));
+  w.u32(static_cast<std::uint32_t>(t.step_in_epoch));
+  for (auto v : t.epoch_start_state) w.u64(v);
   write_tensors(w, t.generator().state_tensors());
   write_tensors(w, t.discriminator().state_tensors());
   for (Adam<float>* opt : {&t.generator_optimizer(), &t.discriminator_optimizer()}) {
@@ -70,11 +73,17 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   if (std::memcmp(magic, kCheckpointMagic, 8) != 0) r.fail("not a ganlite checkpoint (bad magic number)");
   r.verify_crc_trailer();
   const std::uint32_t version = r.u32();
-  if (version != kCheckpointVersion) r.fail("unsupported checkpoint version " + std::to_string(version));
+  if (version != 1 && version != 2) r.fail("unsupported checkpoint version " + std::to_string(version));
   const std::uint32_t epoch = r.u32();
   const std::uint64_t seed = r.u64();
   const double lr = r.pod<double>(), beta1 = r.pod<double>();
   const std::uint32_t batch = r.u32();
+  std::uint32_t step_in_epoch = 0;
+  Rng::State epoch_start{};
+  if (version >= 2) {
+    step_in_epoch = r.u32();
+    epoch_start = detail::read_rng(r);
+  }
   if (lr != t.config().learning_rate || beta1 != t.config().beta1 || static_cast<int>(batch) != t.config().batch)
     r.fail("was trained with --lr " + std::to_string(lr) + " --beta1 " + std::to_string(beta1) + " --batch " +
            std::to_string(batch) + "; resume with the same settings");
@@ -109,6 +118,8 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   t.dropout_rng().set_state(drop_state);
   t.fixed_noise() = std::move(noise);
   t.epoch = static_cast<int>(epoch);
+  t.step_in_epoch = static_cast<int>(step_in_epoch);
+  t.epoch_start_state = epoch_start;
 }
 
 }  // namespace ganlite
@@ -125,7 +136,8 @@ inline DcganConfig read_checkpoint_config(const std::string& path) {
   r.bytes(magic, 8);
   if (std::memcmp(magic, kCheckpointMagic, 8) != 0) r.fail("not a ganlite checkpoint (bad magic number)");
   r.verify_crc_trailer();
-  if (r.u32() != kCheckpointVersion) r.fail("unsupported checkpoint version");
+  const std::uint32_t version = r.u32();
+  if (version != 1 && version != 2) r.fail("unsupported checkpoint version " + std::to_string(version));
   r.u32();  // epoch
   DcganConfig c;
   c.seed = r.u64();

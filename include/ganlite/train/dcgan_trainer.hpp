@@ -11,6 +11,7 @@
 // trainer's whole state — weights, BatchNorm statistics, Adam moments, Rngs, epoch — is what a
 // checkpoint holds, and a resumed run continues bit-identically.
 #pragma once
+#include <cmath>
 #include <cstdint>
 
 #include "../losses/bce_with_logits.hpp"
@@ -92,7 +93,21 @@ class DcganTrainer {
   Rng& dropout_rng() { return dropout_rng_; }
   Tensor<float>& fixed_noise() { return fixed_noise_; }
   const DcganConfig& config() const { return cfg_; }
-  int epoch = 0;  // completed epochs
+
+  // True if every parameter and BatchNorm statistic of both networks is finite.
+  bool weights_finite() {
+    for (auto* net : {&gen_, &disc_})
+      for (auto* t : net->state_tensors())
+        for (float v : *t)
+          if (!std::isfinite(v)) return false;
+    return true;
+  }
+
+  // Where training stands: completed epochs, completed steps of the epoch in progress, and the
+  // data Rng's state when that epoch began (its shuffle is redrawn from it after a resume).
+  int epoch = 0;
+  int step_in_epoch = 0;
+  Rng::State epoch_start_state{};
 
  private:
   AdamConfig adam_config() const { return AdamConfig{cfg_.learning_rate, cfg_.beta1, 0.999, 1e-7}; }
