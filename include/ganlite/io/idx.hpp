@@ -75,8 +75,14 @@ inline IdxData read_idx(const std::string& path, int expected_rank, std::size_t 
     total *= n;
     d.dims.push_back(n);
   }
-  d.bytes.resize(total);
-  read_exact(d.bytes.data(), total, "data");
+  // Grow as data actually arrives, so a header that lies about its size costs nothing.
+  constexpr std::size_t kChunk = std::size_t(16) << 20;
+  for (std::size_t done = 0; done < total;) {
+    const std::size_t n = std::min(kChunk, total - done);
+    d.bytes.resize(done + n);
+    read_exact(d.bytes.data() + done, n, "data");
+    done += n;
+  }
   std::uint8_t extra;
   if (gzread(f, &extra, 1) != 0)
     throw IoError(path + ": has bytes after the " + std::to_string(total) + " the header announces");

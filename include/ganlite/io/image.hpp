@@ -65,10 +65,15 @@ inline void write_png(const std::string& path, const GrayImage& img) {
   write_file_atomic(path, bytes);
 }
 
-// Reads any image stb understands (PNG, JPEG, BMP, ...) as 8-bit grayscale.
-inline GrayImage read_image_gray(const std::string& path) {
+// Reads any image stb understands (PNG, JPEG, BMP, ...) as 8-bit grayscale. The header's size is
+// checked before decoding: a few bytes claiming 30000 x 30000 pixels must not allocate gigabytes.
+inline GrayImage read_image_gray(const std::string& path, long max_pixels = 16L << 20) {
   const std::string data = read_file(path, std::size_t(64) << 20);
   int w = 0, h = 0, channels = 0;
+  if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(data.data()), static_cast<int>(data.size()), &w, &h, &channels))
+    throw IoError(path + ": not a readable image (" + std::string(stbi_failure_reason()) + ")");
+  if (w <= 0 || h <= 0 || static_cast<long>(w) * h > max_pixels)
+    throw IoError(path + ": image of " + std::to_string(w) + " x " + std::to_string(h) + " pixels is too large");
   unsigned char* p = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(data.data()), static_cast<int>(data.size()), &w,
                                            &h, &channels, 1);
   if (!p) throw IoError(path + ": not a readable image (" + std::string(stbi_failure_reason()) + ")");
