@@ -7,6 +7,10 @@
 // the summation order never depends on the tile's position or on the thread that runs it.
 // SIMD kernels carry a target attribute instead of relying on -march flags: the headers stay
 // portable and the driver picks the widest kernel the CPU supports at run time.
+// They are exempt from AddressSanitizer's instrumentation (GANLITE_NO_ASAN), which otherwise
+// makes sanitizer builds of the test suite ~20x slower: they only read the packed panels the
+// driver sized and write whole tiles of C, which tests/test_gemm.cpp checks (padding untouched)
+// in every build; the packing routines that touch the caller's matrices stay instrumented.
 #pragma once
 #include <cstddef>
 #if defined(__x86_64__) || defined(__i386__)
@@ -14,12 +18,23 @@
 #define GANLITE_X86 1
 #endif
 
+#if defined(__SANITIZE_ADDRESS__)
+#define GANLITE_NO_ASAN __attribute__((no_sanitize_address))
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GANLITE_NO_ASAN __attribute__((no_sanitize_address))
+#endif
+#endif
+#ifndef GANLITE_NO_ASAN
+#define GANLITE_NO_ASAN
+#endif
+
 namespace ganlite::kernels {
 
 // Portable twin: plain C++, auto-vectorised at whatever flags the consumer uses.
 struct PortableKernel {
   static constexpr int MR = 4, NR = 16;
-  static void run(int kc, const float* a, const float* b, float* c, int ldc, float beta) {
+  GANLITE_NO_ASAN static void run(int kc, const float* a, const float* b, float* c, int ldc, float beta) {
     float acc[MR][NR] = {};
     for (int k = 0; k < kc; ++k, a += MR, b += NR)
       for (int r = 0; r < MR; ++r)
@@ -36,7 +51,7 @@ struct PortableKernel {
 // AVX2 + FMA: 6 rows x 16 columns = 12 ymm accumulators, 2 B loads and 6 broadcasts per k.
 struct Avx2Kernel {
   static constexpr int MR = 6, NR = 16;
-  __attribute__((target("avx2,fma"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
+  GANLITE_NO_ASAN __attribute__((target("avx2,fma"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
                                                         float beta) {
     __m256 acc[MR][2];
 #pragma GCC unroll 6
@@ -68,7 +83,7 @@ struct Avx2Kernel {
 // operand, so a k step is 2 loads + 24 FMAs.
 struct Avx512Kernel {
   static constexpr int MR = 12, NR = 32;
-  __attribute__((target("avx512f"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
+  GANLITE_NO_ASAN __attribute__((target("avx512f"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
                                                        float beta) {
     __m512 acc[MR][2];
 #pragma GCC unroll 12
