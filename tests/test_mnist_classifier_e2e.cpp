@@ -11,26 +11,17 @@
 #include <sstream>
 #include <string>
 
+#include "e2e_util.hpp"
+
 using namespace ganlite;
 
 namespace {
 const std::string kBinary = GANLITE_MNIST_CLASSIFIER_BINARY;
 const std::string kWork = GANLITE_TEST_WORK_DIR;
 
-std::string mnist_dir() {
-  const char* env = std::getenv("GANLITE_MNIST_DIR");
-  return env && *env ? env : GANLITE_DEFAULT_MNIST_DIR;
-}
-int run(const std::string& args, const std::string& log) {
-  const int rc = std::system((kBinary + " " + args + " > " + log + " 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-std::string slurp(const std::string& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using e2e::mnist_dir;
+using e2e::slurp;
+int run(const std::string& args, const std::string& log) { return e2e::run(kBinary, args, log); }
 }  // namespace
 
 TEST_CASE("a briefly trained classifier beats chance by far, and predict works on PNG and IDX") {

@@ -16,6 +16,8 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/train/checkpoint.hpp>
+
+#include "e2e_util.hpp"
 #include <sstream>
 #include <string>
 
@@ -26,24 +28,9 @@ namespace {
 const std::string kBinary = GANLITE_MNIST_DCGAN_BINARY;
 const std::string kWork = GANLITE_TEST_WORK_DIR;
 
-std::string mnist_dir() {
-  const char* env = std::getenv("GANLITE_MNIST_DIR");
-  return env && *env ? env : GANLITE_DEFAULT_MNIST_DIR;
-}
-
-// Runs the program with arguments, output to a log; returns the exit status.
-int run(const std::string& args, const std::string& log) {
-  const std::string cmd = kBinary + " " + args + " > " + log + " 2>&1";
-  const int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-std::string slurp(const std::string& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using e2e::mnist_dir;
+using e2e::slurp;
+int run(const std::string& args, const std::string& log) { return e2e::run(kBinary, args, log); }
 
 std::string fresh_dir(const std::string& name) {
   const std::string d = kWork + "/" + name;

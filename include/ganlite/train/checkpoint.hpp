@@ -63,31 +63,46 @@ inline void save_checkpoint(DcganTrainer& t, const std::string& path) {
   write_file_atomic(path, w.data());
 }
 
-// Restores a trainer built with the same hyper-parameters from a checkpoint.
-inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
-  const std::string data = read_file(path);
-  ByteReader r(data, path);
-  if (data.size() < 12) r.fail("not a ganlite checkpoint (too short)");
+namespace detail {
+struct CheckpointHeader {
+  DcganConfig config;
+  std::uint32_t epoch = 0, step_in_epoch = 0;
+  Rng::State epoch_start{};
+};
+
+// Checks magic, checksum and version, and reads the fields before the tensors.
+inline CheckpointHeader read_checkpoint_header(ByteReader& r, std::size_t size) {
+  if (size < 12) r.fail("not a ganlite checkpoint (too short)");
   char magic[8];
   r.bytes(magic, 8);
   if (std::memcmp(magic, kCheckpointMagic, 8) != 0) r.fail("not a ganlite checkpoint (bad magic number)");
   r.verify_crc_trailer();
   const std::uint32_t version = r.u32();
   if (version != 1 && version != 2) r.fail("unsupported checkpoint version " + std::to_string(version));
-  const std::uint32_t epoch = r.u32();
-  const std::uint64_t seed = r.u64();
-  const double lr = r.pod<double>(), beta1 = r.pod<double>();
-  const std::uint32_t batch = r.u32();
-  std::uint32_t step_in_epoch = 0;
-  Rng::State epoch_start{};
+  CheckpointHeader h;
+  h.epoch = r.u32();
+  h.config.seed = r.u64();
+  h.config.learning_rate = r.pod<double>();
+  h.config.beta1 = r.pod<double>();
+  h.config.batch = static_cast<int>(r.u32());
   if (version >= 2) {
-    step_in_epoch = r.u32();
-    epoch_start = detail::read_rng(r);
+    h.step_in_epoch = r.u32();
+    h.epoch_start = read_rng(r);
   }
-  if (lr != t.config().learning_rate || beta1 != t.config().beta1 || static_cast<int>(batch) != t.config().batch)
-    r.fail("was trained with --lr " + std::to_string(lr) + " --beta1 " + std::to_string(beta1) + " --batch " +
-           std::to_string(batch) + "; resume with the same settings");
-  (void)seed;  // the Rng states below carry the seed's effect; a different --seed cannot matter
+  return h;
+}
+}  // namespace detail
+
+// Restores a trainer built with the same hyper-parameters from a checkpoint.
+inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  const detail::CheckpointHeader h = detail::read_checkpoint_header(r, data.size());
+  const DcganConfig& c = h.config;
+  if (c.learning_rate != t.config().learning_rate || c.beta1 != t.config().beta1 || c.batch != t.config().batch)
+    r.fail("was trained with --lr " + std::to_string(c.learning_rate) + " --beta1 " + std::to_string(c.beta1) + " --batch " +
+           std::to_string(c.batch) + "; resume with the same settings");
+  // The seed is informational: the Rng states below carry its effect.
 
   // Stage everything in copies; commit only when the whole file has been read.
   auto copy_of = [](std::vector<Tensor<float>*> ps) {
@@ -117,9 +132,9 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   t.data_rng().set_state(data_state);
   t.dropout_rng().set_state(drop_state);
   t.fixed_noise() = std::move(noise);
-  t.epoch = static_cast<int>(epoch);
-  t.step_in_epoch = static_cast<int>(step_in_epoch);
-  t.epoch_start_state = epoch_start;
+  t.epoch = static_cast<int>(h.epoch);
+  t.step_in_epoch = static_cast<int>(h.step_in_epoch);
+  t.epoch_start_state = h.epoch_start;
 }
 
 }  // namespace ganlite
@@ -131,20 +146,7 @@ namespace ganlite {
 inline DcganConfig read_checkpoint_config(const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  if (data.size() < 12) r.fail("not a ganlite checkpoint (too short)");
-  char magic[8];
-  r.bytes(magic, 8);
-  if (std::memcmp(magic, kCheckpointMagic, 8) != 0) r.fail("not a ganlite checkpoint (bad magic number)");
-  r.verify_crc_trailer();
-  const std::uint32_t version = r.u32();
-  if (version != 1 && version != 2) r.fail("unsupported checkpoint version " + std::to_string(version));
-  r.u32();  // epoch
-  DcganConfig c;
-  c.seed = r.u64();
-  c.learning_rate = r.pod<double>();
-  c.beta1 = r.pod<double>();
-  c.batch = static_cast<int>(r.u32());
-  return c;
+  return detail::read_checkpoint_header(r, data.size()).config;
 }
 
 }  // namespace ganlite
