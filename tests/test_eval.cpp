@@ -1,6 +1,7 @@
 // Evaluation metrics on sets whose answers are known exactly.
 #include <doctest/doctest.h>
 
+#include <ganlite/eval/metrics.hpp>
 #include <ganlite/ganlite.hpp>
 
 using namespace ganlite;

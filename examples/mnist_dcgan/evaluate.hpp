@@ -3,6 +3,7 @@
 //   Inception Score over 10 splits, FID in the classifier's 128-d penultimate feature space
 //   against the MNIST test set, and the share of each predicted class (mode coverage).
 #pragma once
+#include <ganlite/eval/metrics.hpp>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/train/checkpoint.hpp>

@@ -1,5 +1,8 @@
 // ganlite/ganlite.hpp — everything: tensors, kernels, layers, losses, Adam, Sequential, the seed
-// DCGAN builders, and weight files. Header-only, C++17, namespace ganlite.
+// DCGAN and classifier builders, weight files, batch classification. Header-only, C++17,
+// namespace ganlite. Opt-in extras with heavier dependencies are included separately:
+// <ganlite/eval/metrics.hpp> (Inception Score, FID; Eigen), <ganlite/io/idx.hpp>,
+// <ganlite/io/image.hpp> (stb), <ganlite/io/gif.hpp> (giflib), <ganlite/train/checkpoint.hpp>.
 #pragma once
 #include "tensor.hpp"
 #include "rng.hpp"
@@ -25,5 +28,4 @@
 #include "models/classifier.hpp"
 #include "io/binary_file.hpp"
 #include "io/weights.hpp"
-#include "eval/metrics.hpp"
 #include "eval/classify.hpp"
