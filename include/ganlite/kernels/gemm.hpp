@@ -38,7 +38,7 @@ inline GemmKernel detect_gemm_kernel() {
 // Cache blocking: the micro-kernel walks an MC x KC block of A (L2) against KC x NR slivers of a
 // KC x NC panel of B (L2/L3). K is cut into equal blocks of at most kKC, so a K of 600 runs as
 // 2 x 300 rather than 512 + 88 (each extra block re-reads and re-writes C).
-inline int kKC = 512, kMC = 288, kNC = 3072;  // tuned on the DCGAN shapes (docs/performance.md)
+constexpr int kKC = 512, kMC = 288, kNC = 3072;  // tuned on the DCGAN shapes (docs/performance.md)
 
 inline int k_block(int K) {
   const int blocks = (K + kKC - 1) / kKC;
@@ -109,7 +109,7 @@ template <class Kernel>
 void sgemm_blocked(Trans ta, Trans tb, int m0, int m1, int n0, int n1, int K, const float* A, int lda,
                    const float* B, int ldb, float beta, float* C, int ldc) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
-  const int MC = (kMC / MR) * MR;
+  constexpr int MC = (kMC / MR) * MR;
   PackBuffers& buf = thread_pack_buffers();
   const int KC = k_block(K);
   const std::size_t need_a = static_cast<std::size_t>(MC) * KC;

@@ -42,9 +42,9 @@ class Dense : public Layer<T> {
     if (this->trainable_) {
       gemm(Trans::T, Trans::N, in_, out_, B, x_->data(), in_, dy.data(), out_, T(1), dw_.data(), out_);
       if (use_bias_) {
-        std::vector<double> s(out_);
-        column_sums(B, out_, [&](long r, int c) { return dy[r * out_ + c]; }, s.data());
-        for (int j = 0; j < out_; ++j) db_[j] += static_cast<T>(s[j]);
+        bias_sum_.resize(out_);  // a member: no allocation after the first step
+        column_sums(B, out_, [&](long r, int c) { return dy[r * out_ + c]; }, bias_sum_.data());
+        for (int j = 0; j < out_; ++j) db_[j] += static_cast<T>(bias_sum_[j]);
       }
     }
     if (!this->needs_input_grad_) return dx_;
@@ -60,6 +60,7 @@ class Dense : public Layer<T> {
   int in_, out_;
   bool use_bias_;
   Tensor<T> w_, dw_, b_, db_, y_, dx_;
+  std::vector<double> bias_sum_;
   const Tensor<T>* x_ = nullptr;
 };
 

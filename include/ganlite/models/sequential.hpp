@@ -38,7 +38,8 @@ class Sequential {
   }
 
   const Tensor<T>& forward(const Tensor<T>& x, Mode mode) {
-    if (x.rank() != static_cast<int>(input_shape_.size()) + 1 || Shape(x.shape().begin() + 1, x.shape().end()) != input_shape_)
+    if (x.rank() != static_cast<int>(input_shape_.size()) + 1 ||
+        !std::equal(input_shape_.begin(), input_shape_.end(), x.shape().begin() + 1))  // compared in place: no allocation
       throw std::invalid_argument(name_ + ": expects input (None, ...) = " + shape_str(input_shape_) + " per sample, got " +
                                   shape_str(x.shape()));
     const Tensor<T>* h = &x;
