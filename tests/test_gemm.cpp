@@ -87,3 +87,48 @@ TEST_CASE("SGEMM result does not depend on the thread count") {
   set_num_threads(before);
   CHECK(C1 == C2);
 }
+
+// Implicit-GEMM convolutions (kernels/conv_gemm.hpp) pack the same numbers im2col would write, so
+// they must equal im2col + gemm exactly — on every kernel, stride, padding and odd channel count,
+// including slivers that straddle two taps and pixel ranges that cross images.
+TEST_CASE("conv_gemm and conv_gemm_t are bit-identical to im2col + gemm") {
+  Rng rng(45);
+  struct Case { int batch, h, w, c, k, stride; Padding pad; int n; };
+  const Case cases[] = {{2, 7, 7, 256, 5, 1, Padding::Same, 33}, {3, 14, 14, 64, 5, 2, Padding::Same, 17},
+                        {2, 28, 28, 1, 5, 2, Padding::Same, 64},  {1, 9, 9, 3, 3, 1, Padding::Valid, 5},
+                        {4, 5, 6, 13, 3, 2, Padding::Same, 40},  {2, 11, 7, 7, 4, 3, Padding::Valid, 1},
+                        {1, 1, 1, 1, 1, 1, Padding::Same, 1},    {5, 6, 5, 20, 5, 1, Padding::Same, 29}};
+  for (const Case& cs : cases) {
+    const ConvGeometry g{cs.batch, cs.c, conv_axis(cs.h, cs.k, cs.stride, cs.pad), conv_axis(cs.w, cs.k, cs.stride, cs.pad)};
+    const int rows = g.rows(), cols = g.cols(), N = cs.n;
+    std::vector<float> x(static_cast<size_t>(cs.batch) * cs.h * cs.w * cs.c), col(static_cast<size_t>(rows) * cols);
+    std::vector<float> Bw(static_cast<size_t>(cols) * N), Bt(static_cast<size_t>(N) * cols), By(static_cast<size_t>(rows) * N);
+    for (auto* v : {&x, &Bw, &Bt, &By})
+      for (auto& e : *v) e = static_cast<float>(rng.normal());
+    im2col(g, x.data(), col.data());
+    for (GemmKernel k : kernels_here()) {
+      set_gemm_kernel(k);
+      CAPTURE(gemm_kernel_name(k));
+      CAPTURE(cs.c);
+      CAPTURE(cs.k);
+      std::vector<float> want(static_cast<size_t>(rows) * N, 0.5f), got = want;
+      gemm(Trans::N, Trans::N, rows, N, cols, col.data(), cols, Bw.data(), N, 1.0f, want.data(), N);
+      conv_gemm(g, x.data(), Trans::N, N, Bw.data(), N, 1.0f, got.data(), N);
+      CHECK(got == want);
+      gemm(Trans::N, Trans::T, rows, N, cols, col.data(), cols, Bt.data(), cols, 0.0f, want.data(), N);
+      conv_gemm(g, x.data(), Trans::T, N, Bt.data(), cols, 0.0f, got.data(), N);
+      CHECK(got == want);
+      std::vector<float> want_t(static_cast<size_t>(cols) * N, -1.0f), got_t = want_t;
+      gemm(Trans::T, Trans::N, cols, N, rows, col.data(), cols, By.data(), N, 1.0f, want_t.data(), N);
+      conv_gemm_t(g, x.data(), N, By.data(), N, 1.0f, got_t.data(), N);
+      CHECK(got_t == want_t);
+    }
+    set_gemm_kernel(GemmKernel::Auto);
+    // The double path (gradient checks) against the naive loops.
+    std::vector<double> xd(x.begin(), x.end()), cold(col.begin(), col.end()), Byd(By.begin(), By.end());
+    std::vector<double> want_d(static_cast<size_t>(cols) * N, 0.0), got_d = want_d;
+    gemm_reference(Trans::T, Trans::N, cols, N, rows, cold.data(), cols, Byd.data(), N, 0.0, want_d.data(), N);
+    conv_gemm_t(g, xd.data(), N, Byd.data(), N, 0.0, got_d.data(), N);
+    CHECK(got_d == want_d);
+  }
+}

@@ -9,6 +9,7 @@
 #include "kernels/parallel.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
+#include "kernels/conv_gemm.hpp"
 #include "kernels/reduce.hpp"
 #include "layers/layer.hpp"
 #include "layers/init.hpp"

@@ -69,6 +69,17 @@ void pack_a(Trans ta, const float* A, int lda, int i0, int k0, int mc, int kc, f
   }
 }
 
+// The A operand as the driver sees it: anything that can pack MR-row slivers of op(A). An explicit
+// matrix is one such source; kernels/conv_gemm.hpp adds im2col views of an image, so convolutions
+// run without materialising their column matrix.
+struct DenseA {
+  Trans t;
+  const float* a;
+  int lda;
+  template <int MR>
+  void pack(int i0, int k0, int mc, int kc, float* dst) const { pack_a<MR>(t, a, lda, i0, k0, mc, kc, dst); }
+};
+
 // Packs rows [k0, k0+kc) x cols [j0, j0+nc) of op(B) into NR-column slivers (k-major, zero-padded).
 template <int NR>
 void pack_b(Trans tb, const float* B, int ldb, int k0, int j0, int kc, int nc, float* dst) {
@@ -105,9 +116,9 @@ inline PackBuffers& thread_pack_buffers() {
 }
 
 // Single-threaded blocked GEMM on the sub-problem rows [m0,m1) x cols [n0,n1) of C.
-template <class Kernel>
-void sgemm_blocked(Trans ta, Trans tb, int m0, int m1, int n0, int n1, int K, const float* A, int lda,
-                   const float* B, int ldb, float beta, float* C, int ldc) {
+template <class Kernel, class ASource>
+void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, int K, const float* B, int ldb,
+                   float beta, float* C, int ldc) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
   constexpr int MC = (kMC / MR) * MR;
   PackBuffers& buf = thread_pack_buffers();
@@ -126,7 +137,7 @@ void sgemm_blocked(Trans ta, Trans tb, int m0, int m1, int n0, int n1, int K, co
       pack_b<NR>(tb, B, ldb, pc, jc, kc, nc, buf.b.data());
       for (int ic = m0; ic < m1; ic += MC) {
         const int mc = std::min(MC, m1 - ic);
-        pack_a<MR>(ta, A, lda, ic, pc, mc, kc, buf.a.data());
+        A.template pack<MR>(ic, pc, mc, kc, buf.a.data());
         for (int jr = 0; jr < nc; jr += NR) {
           const int nr = std::min(NR, nc - jr);
           const float* bp = buf.b.data() + static_cast<std::ptrdiff_t>(jr) * kc;
@@ -153,9 +164,9 @@ void sgemm_blocked(Trans ta, Trans tb, int m0, int m1, int n0, int n1, int K, co
 
 // Splits C between threads along its longer side, in whole tiles. Every element of C is computed
 // by exactly one thread with the same k order, so the result does not depend on the thread count.
-template <class Kernel>
-void sgemm_parallel(Trans ta, Trans tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
-                    float beta, float* C, int ldc) {
+template <class Kernel, class ASource>
+void sgemm_parallel(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
+                    int ldc) {
   const double flops = 2.0 * M * N * K;
   int nt = flops < 4e6 ? 1 : num_threads();
   const bool split_m = M >= N;
@@ -163,7 +174,7 @@ void sgemm_parallel(Trans ta, Trans tb, int M, int N, int K, const float* A, int
   const int extent = split_m ? M : N;
   nt = std::max(1, std::min(nt, (extent + unit - 1) / unit));
   if (nt == 1) {
-    sgemm_blocked<Kernel>(ta, tb, 0, M, 0, N, K, A, lda, B, ldb, beta, C, ldc);
+    sgemm_blocked<Kernel>(A, tb, 0, M, 0, N, K, B, ldb, beta, C, ldc);
     return;
   }
 #pragma omp parallel num_threads(nt)
@@ -174,9 +185,9 @@ void sgemm_parallel(Trans ta, Trans tb, int M, int N, int K, const float* A, int
     const int hi = std::min(extent, static_cast<int>(static_cast<long>(units) * (t + 1) / nt) * unit);
     if (lo < hi) {
       if (split_m)
-        sgemm_blocked<Kernel>(ta, tb, lo, hi, 0, N, K, A, lda, B, ldb, beta, C, ldc);
+        sgemm_blocked<Kernel>(A, tb, lo, hi, 0, N, K, B, ldb, beta, C, ldc);
       else
-        sgemm_blocked<Kernel>(ta, tb, 0, M, lo, hi, K, A, lda, B, ldb, beta, C, ldc);
+        sgemm_blocked<Kernel>(A, tb, 0, M, lo, hi, K, B, ldb, beta, C, ldc);
     }
   }
 }
@@ -207,8 +218,11 @@ inline const char* gemm_kernel_name(GemmKernel k) {
   }
 }
 
-inline void gemm(Trans ta, Trans tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
-                 float beta, float* C, int ldc) {
+namespace kernels {
+// C = op(A) * op(B) + beta * C for any A source, on the active micro-kernel.
+template <class ASource>
+void sgemm_dispatch(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
+                    int ldc) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {  // empty sum: C = beta * C
     for (int i = 0; i < M; ++i)
@@ -220,14 +234,17 @@ inline void gemm(Trans ta, Trans tb, int M, int N, int K, const float* A, int ld
   }
   switch (active_gemm_kernel()) {
 #ifdef GANLITE_X86
-    case GemmKernel::Avx512:
-      return kernels::sgemm_parallel<kernels::Avx512Kernel>(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
-    case GemmKernel::Avx2:
-      return kernels::sgemm_parallel<kernels::Avx2Kernel>(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+    case GemmKernel::Avx512: return sgemm_parallel<Avx512Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
+    case GemmKernel::Avx2: return sgemm_parallel<Avx2Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
 #endif
-    default:
-      return kernels::sgemm_parallel<kernels::PortableKernel>(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+    default: return sgemm_parallel<PortableKernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
   }
+}
+}  // namespace kernels
+
+inline void gemm(Trans ta, Trans tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+                 float beta, float* C, int ldc) {
+  kernels::sgemm_dispatch(kernels::DenseA{ta, A, lda}, tb, M, N, K, B, ldb, beta, C, ldc);
 }
 
 inline void gemm(Trans ta, Trans tb, int M, int N, int K, const double* A, int lda, const double* B, int ldb,

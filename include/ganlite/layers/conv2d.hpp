@@ -3,12 +3,13 @@
 // x: (B, H, W, C)  W: (KH, KW, C, F)  b: (F) optional  ->  y: (B, OH, OW, F)
 // forward:  cols = im2col(x) (B*OH*OW, KH*KW*C);  y = cols W + b
 // backward: dW += cols^T dy;  db += sum dy;  dx = col2im(dy W^T)
+// cols is never stored: conv_gemm / conv_gemm_t read x directly (kernels/conv_gemm.hpp); dy W^T
+// lives in the per-thread scratch buffer only until col2im has summed it into dx.
 // Output size and padding follow TensorFlow's 'same'/'valid' rules (kernels/im2col.hpp).
 #pragma once
 #include <vector>
 
-#include "../kernels/gemm.hpp"
-#include "../kernels/im2col.hpp"
+#include "../kernels/conv_gemm.hpp"
 #include "../kernels/reduce.hpp"
 #include "init.hpp"
 #include "layer.hpp"
@@ -47,11 +48,9 @@ class Conv2D : public Layer<T> {
     this->output_shape(this->without_batch(x.shape()));
     x_ = &x;
     g_ = geometry(x.dim(0), x.dim(1), x.dim(2));
-    const int rows = g_.rows(), K = g_.cols(), F = s_.filters;
-    cols_.resize({rows, K});
-    im2col(g_, x.data(), cols_.data());
+    const int rows = g_.rows(), F = s_.filters;
     y_.resize({g_.batch, g_.y.out, g_.x.out, F});
-    gemm(Trans::N, Trans::N, rows, F, K, cols_.data(), K, w_.data(), F, T(0), y_.data(), F);
+    conv_gemm(g_, x.data(), Trans::N, F, w_.data(), F, T(0), y_.data(), F);
     if (s_.use_bias) add_to_rows(y_.data(), rows, F, b_.data());
     return y_;
   }
@@ -59,7 +58,7 @@ class Conv2D : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dy) override {
     const int rows = g_.rows(), K = g_.cols(), F = s_.filters;
     if (this->trainable_) {
-      gemm(Trans::T, Trans::N, K, F, rows, cols_.data(), K, dy.data(), F, T(1), dw_.data(), F);
+      conv_gemm_t(g_, x_->data(), F, dy.data(), F, T(1), dw_.data(), F);
       if (s_.use_bias) {
         bias_sum_.resize(F);
         column_sums(rows, F, [&](long r, int c) { return dy[r * F + c]; }, bias_sum_.data());
@@ -67,10 +66,10 @@ class Conv2D : public Layer<T> {
       }
     }
     if (!this->needs_input_grad_) return dx_;
-    dcols_.resize({rows, K});
-    gemm(Trans::N, Trans::T, rows, K, F, dy.data(), F, w_.data(), F, T(0), dcols_.data(), K);
+    T* dcols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
+    gemm(Trans::N, Trans::T, rows, K, F, dy.data(), F, w_.data(), F, T(0), dcols, K);
     dx_.resize(x_->shape());
-    col2im(g_, dcols_.data(), dx_.data());
+    col2im(g_, dcols, dx_.data());
     return dx_;
   }
 
@@ -82,7 +81,7 @@ class Conv2D : public Layer<T> {
   int c_;
   ConvSpec s_;
   ConvGeometry g_;
-  Tensor<T> w_, dw_, b_, db_, cols_, dcols_, y_, dx_;
+  Tensor<T> w_, dw_, b_, db_, y_, dx_;
   std::vector<double> bias_sum_;
   const Tensor<T>* x_ = nullptr;
 };

@@ -5,11 +5,12 @@
 //   OH = H*s ('same') or H*s + max(KH - s, 0) ('valid'); padding is that conv's TF padding.
 // forward:  cols = x W^T (B*H*W, KH*KW*F), W viewed as (KH*KW*F, C);  y = col2im(cols) + b
 // backward: dcols = im2col(dy);  dW += dcols^T x;  db += sum dy;  dx = dcols W
+// dcols is never built (conv_gemm reads dy directly); the forward's cols lives in the per-thread
+// scratch buffer only until col2im has summed it into y.
 #pragma once
 #include <vector>
 
-#include "../kernels/gemm.hpp"
-#include "../kernels/im2col.hpp"
+#include "../kernels/conv_gemm.hpp"
 #include "../kernels/reduce.hpp"
 #include "conv2d.hpp"
 
@@ -46,20 +47,18 @@ class Conv2DTranspose : public Layer<T> {
     x_ = &x;
     g_ = geometry(x.dim(0), x.dim(1), x.dim(2));
     const int rows = g_.rows(), K = g_.cols(), C = c_, F = s_.filters;
-    cols_.resize({rows, K});
-    gemm(Trans::N, Trans::T, rows, K, C, x.data(), C, w_.data(), C, T(0), cols_.data(), K);
+    T* cols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
+    gemm(Trans::N, Trans::T, rows, K, C, x.data(), C, w_.data(), C, T(0), cols, K);
     y_.resize({g_.batch, g_.y.in, g_.x.in, F});
-    col2im(g_, cols_.data(), y_.data());
+    col2im(g_, cols, y_.data());
     if (s_.use_bias) add_to_rows(y_.data(), static_cast<long>(y_.size() / F), F, b_.data());
     return y_;
   }
 
   const Tensor<T>& backward(const Tensor<T>& dy) override {
-    const int rows = g_.rows(), K = g_.cols(), C = c_, F = s_.filters;
-    dcols_.resize({rows, K});
-    im2col(g_, dy.data(), dcols_.data());
+    const int C = c_, F = s_.filters;
     if (this->trainable_) {
-      gemm(Trans::T, Trans::N, K, C, rows, dcols_.data(), K, x_->data(), C, T(1), dw_.data(), C);
+      conv_gemm_t(g_, dy.data(), C, x_->data(), C, T(1), dw_.data(), C);
       if (s_.use_bias) {
         bias_sum_.resize(F);
         column_sums(static_cast<long>(dy.size() / F), F, [&](long r, int c) { return dy[r * F + c]; }, bias_sum_.data());
@@ -68,7 +67,7 @@ class Conv2DTranspose : public Layer<T> {
     }
     if (!this->needs_input_grad_) return dx_;
     dx_.resize(x_->shape());
-    gemm(Trans::N, Trans::N, rows, C, K, dcols_.data(), K, w_.data(), C, T(0), dx_.data(), C);
+    conv_gemm(g_, dy.data(), Trans::N, C, w_.data(), C, T(0), dx_.data(), C);
     return dx_;
   }
 
@@ -79,7 +78,7 @@ class Conv2DTranspose : public Layer<T> {
   int c_;
   ConvSpec s_;
   ConvGeometry g_;
-  Tensor<T> w_, dw_, b_, db_, cols_, dcols_, y_, dx_;
+  Tensor<T> w_, dw_, b_, db_, y_, dx_;
   std::vector<double> bias_sum_;
   const Tensor<T>* x_ = nullptr;
 };

@@ -1,0 +1,142 @@
+// ganlite/kernels/conv_gemm.hpp — convolution GEMMs that read the image directly (implicit GEMM).
+//
+// With cols = im2col(x) as in kernels/im2col.hpp (rows: output pixels, columns: taps (ky, kx, c)):
+//   conv_gemm   : C = cols   * op(B) + beta * C    C: (rows, N)   Conv2D forward, Conv2DTranspose dx
+//   conv_gemm_t : C = cols^T * B     + beta * C    C: (cols, N)   Conv2D dW, Conv2DTranspose dW
+// The column matrix is never built: the SGEMM's A-packing gathers each MR x KC sliver straight
+// from the NHWC image. The packed panels hold exactly the numbers im2col would have written, so
+// the result is bit-identical to im2col + gemm (tests/test_gemm.cpp), without the column matrix's
+// memory (160 MB for the generator's first layer at batch 256) or its trip through RAM.
+// double (the gradient checks) materialises cols and runs the reference GEMM.
+#pragma once
+#include <algorithm>
+#include <cstring>
+
+#include "gemm.hpp"
+#include "im2col.hpp"
+
+namespace ganlite {
+
+// A per-thread scratch area for temporaries that live inside one layer call (column matrices):
+// grown on first use and then reused, so layers called one after another share one buffer.
+template <class T>
+T* scratch_buffer(std::size_t n) {
+  thread_local AlignedVector<T> buffer;
+  if (buffer.size() < n) buffer.resize(n);
+  return buffer.data();
+}
+
+namespace kernels {
+
+inline const float* zero_floats(int n) {
+  thread_local AlignedVector<float> zeros;
+  if (zeros.size() < static_cast<std::size_t>(n)) zeros.assign(n, 0.0f);
+  return zeros.data();
+}
+
+// op(A) = im2col(x): row i is output pixel (n, oy, ox), column k is tap (ky, kx, c).
+struct Im2colRows {
+  const ConvGeometry& g;
+  const float* x;
+  template <int MR>
+  void pack(int i0, int k0, int mc, int kc, float* dst) const {
+    const int C = g.channels, H = g.y.in, W = g.x.in, OW = g.x.out, OH = g.y.out, KW = g.x.kernel;
+    const float* zeros = zero_floats(C);
+    for (int s = 0; s < mc; s += MR) {
+      const int rows = std::min(MR, mc - s);
+      int n[MR], top[MR], left[MR];  // each row's image and the input corner of its window
+      for (int r = 0; r < MR; ++r) {
+        const int p = i0 + s + std::min(r, rows - 1);
+        n[r] = p / (OH * OW);
+        top[r] = (p / OW) % OH * g.y.stride - g.y.pad_before;
+        left[r] = p % OW * g.x.stride - g.x.pad_before;
+      }
+      for (int k = k0; k < k0 + kc;) {  // one tap at a time: its channels are contiguous in x
+        const int tap = k / C, c0 = k - tap * C, len = std::min(C - c0, k0 + kc - k);
+        const int ky = tap / KW, kx = tap % KW;
+        const float* src[MR];
+        for (int r = 0; r < MR; ++r) {
+          const int iy = top[r] + ky, ix = left[r] + kx;
+          const bool inside = r < rows && iy >= 0 && iy < H && ix >= 0 && ix < W;
+          src[r] = inside ? x + ((static_cast<std::ptrdiff_t>(n[r]) * H + iy) * W + ix) * C + c0 : zeros;
+        }
+        for (int j = 0; j < len; ++j, dst += MR)
+          for (int r = 0; r < MR; ++r) dst[r] = src[r][j];
+        k += len;
+      }
+    }
+  }
+};
+
+// op(A) = im2col(x)^T: row i is tap (ky, kx, c), column k is output pixel (n, oy, ox).
+struct Im2colCols {
+  const ConvGeometry& g;
+  const float* x;
+  template <int MR>
+  void pack(int i0, int k0, int mc, int kc, float* dst) const {
+    const int C = g.channels, H = g.y.in, W = g.x.in, OW = g.x.out, OH = g.y.out, KW = g.x.kernel;
+    for (int s = 0; s < mc; s += MR) {
+      const int rows = std::min(MR, mc - s), first = i0 + s;
+      int dy[MR], dx[MR], ch[MR];
+      for (int r = 0; r < MR; ++r) {
+        const int i = first + std::min(r, rows - 1), tap = i / C;
+        dy[r] = tap / KW - g.y.pad_before;
+        dx[r] = tap % KW - g.x.pad_before;
+        ch[r] = i - tap * C;
+      }
+      // Common case: the sliver's rows are consecutive channels of one tap, one copy per pixel.
+      const bool one_tap = ch[0] + rows <= C;
+      int ox = k0 % OW, oy = (k0 / OW) % OH, n = k0 / (OH * OW);
+      for (int k = 0; k < kc; ++k, dst += MR) {
+        const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(n) * H;
+        if (one_tap) {
+          const int iy = oy * g.y.stride + dy[0], ix = ox * g.x.stride + dx[0];
+          int r = 0;
+          if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
+            std::memcpy(dst, x + ((image + iy) * W + ix) * C + ch[0], sizeof(float) * rows);
+            r = rows;
+          }
+          for (; r < MR; ++r) dst[r] = 0.0f;
+        } else {
+          for (int r = 0; r < MR; ++r) {
+            const int iy = oy * g.y.stride + dy[r], ix = ox * g.x.stride + dx[r];
+            const bool inside = r < rows && iy >= 0 && iy < H && ix >= 0 && ix < W;
+            dst[r] = inside ? x[((image + iy) * W + ix) * C + ch[r]] : 0.0f;
+          }
+        }
+        if (++ox == OW) {
+          ox = 0;
+          if (++oy == OH) oy = 0, ++n;
+        }
+      }
+    }
+  }
+};
+
+}  // namespace kernels
+
+// C (rows, N) = im2col(x) * op(B) + beta * C;  op(B): (cols, N).
+inline void conv_gemm(const ConvGeometry& g, const float* x, Trans tb, int N, const float* B, int ldb, float beta,
+                      float* C, int ldc) {
+  kernels::sgemm_dispatch(kernels::Im2colRows{g, x}, tb, g.rows(), N, g.cols(), B, ldb, beta, C, ldc);
+}
+inline void conv_gemm(const ConvGeometry& g, const double* x, Trans tb, int N, const double* B, int ldb, double beta,
+                      double* C, int ldc) {
+  double* cols = scratch_buffer<double>(static_cast<std::size_t>(g.rows()) * g.cols());
+  im2col(g, x, cols);
+  gemm_reference(Trans::N, tb, g.rows(), N, g.cols(), cols, g.cols(), B, ldb, beta, C, ldc);
+}
+
+// C (cols, N) = im2col(x)^T * B + beta * C;  B: (rows, N).
+inline void conv_gemm_t(const ConvGeometry& g, const float* x, int N, const float* B, int ldb, float beta, float* C,
+                        int ldc) {
+  kernels::sgemm_dispatch(kernels::Im2colCols{g, x}, Trans::N, g.cols(), N, g.rows(), B, ldb, beta, C, ldc);
+}
+inline void conv_gemm_t(const ConvGeometry& g, const double* x, int N, const double* B, int ldb, double beta, double* C,
+                        int ldc) {
+  double* cols = scratch_buffer<double>(static_cast<std::size_t>(g.rows()) * g.cols());
+  im2col(g, x, cols);
+  gemm_reference(Trans::T, Trans::N, g.cols(), N, g.rows(), cols, g.cols(), B, ldb, beta, C, ldc);
+}
+
+}  // namespace ganlite
