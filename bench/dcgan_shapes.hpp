@@ -1,5 +1,9 @@
 // bench/dcgan_shapes.hpp — every GEMM one DCGAN training step runs at batch 256 (im2col form),
 // as (layer, pass, ta, tb, M, N, K). Derived from the layer shapes in models/dcgan.hpp.
+// The layers run the im2col-side operands implicitly (kernels/conv_gemm.hpp: packed straight from
+// the image); here every operand is an explicit matrix so OpenBLAS and Eigen run the same product.
+// G.ct1.fwd is stride 1, so the layer runs it as a convolution with the flipped kernel (N = 128,
+// K = 5*5*256) rather than x W^T followed by col2im (N = 3200, K = 256); same arithmetic.
 #pragma once
 #include <ganlite/kernels/gemm.hpp>
 
@@ -16,7 +20,7 @@ using ganlite::Trans;
 inline const GemmShape kDcganGemms[] = {
     {"G.dense.fwd", Trans::N, Trans::N, 256, 12544, 100},
     {"G.dense.dW", Trans::T, Trans::N, 100, 12544, 256},
-    {"G.ct1.fwd", Trans::N, Trans::T, 12544, 3200, 256},
+    {"G.ct1.fwd", Trans::N, Trans::N, 12544, 128, 6400},
     {"G.ct1.dW", Trans::T, Trans::N, 3200, 256, 12544},
     {"G.ct1.dx", Trans::N, Trans::N, 12544, 256, 3200},
     {"G.ct2.fwd", Trans::N, Trans::T, 12544, 1600, 128},

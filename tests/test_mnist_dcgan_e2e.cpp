@@ -77,6 +77,19 @@ TEST_CASE("a short training run writes every output, readable") {
   CHECK(t.generator_optimizer().state().step == 10);
 }
 
+TEST_CASE("Fashion-MNIST trains through the same reader (Debian dataset-fashion-mnist)") {
+  const char* env = std::getenv("GANLITE_FASHION_MNIST_DIR");
+  const std::string data = env && *env ? env : "/usr/share/datasets/fashion-mnist";
+  INFO("Fashion-MNIST is expected in " << data << " (apt-get install dataset-fashion-mnist; scripts/install_deps.sh does)");
+  REQUIRE(::access((data + "/train-images-idx3-ubyte.gz").c_str(), R_OK) == 0);
+  const std::string out = fresh_dir("fashion");
+  REQUIRE(run("--data " + data + " --out " + out + " --limit 128 --batch 64 --threads 2 --seed 7 --epochs 1", out + "/log") == 0);
+  CHECK(slurp(out + "/log").find("Training on 128 images from " + data) != std::string::npos);
+  const GrayImage img = read_image_gray(out + "/image_at_epoch_0001.png");
+  CHECK(img.width > 4 * 28);
+  CHECK(::access((out + "/checkpoint_epoch_0001.ckpt").c_str(), R_OK) == 0);
+}
+
 TEST_CASE("a run stopped and resumed reaches bit-identical checkpoints") {
   const std::string a = fresh_dir("uninterrupted"), b = fresh_dir("resumed");
   REQUIRE(run("--data " + mnist_dir() + " --out " + a + kQuick + "--epochs 3 --checkpoint-every 1", a + "/log") == 0);

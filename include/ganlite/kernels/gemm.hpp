@@ -219,6 +219,48 @@ inline const char* gemm_kernel_name(GemmKernel k) {
 }
 
 namespace kernels {
+// N == 1, a matrix-vector product (the discriminator's Dense 6272 -> 1): the packed path would
+// pad B's single column to a whole NR-wide sliver and do NR times the arithmetic. Here each
+// element of A is read once. Rows (or chunks of rows) run in parallel and each sum runs in a
+// fixed order, so the result does not depend on the thread count.
+inline void sgemv(const DenseA& A, Trans tb, int M, int K, const float* B, int ldb, float beta, float* C, int ldc) {
+  const std::ptrdiff_t b_step = tb == Trans::N ? ldb : 1;  // op(B)(k, 0)
+  auto store = [&](int i, float sum) {
+    float& c = C[static_cast<std::ptrdiff_t>(i) * ldc];
+    c = beta == 0.0f ? sum : beta * c + sum;
+  };
+  const bool parallel = static_cast<double>(M) * K > 65536.0;
+  if (A.t == Trans::N) {  // row i of A is contiguous: one dot product per row
+#pragma omp parallel for schedule(static) if (parallel)
+    for (int i = 0; i < M; ++i) {
+      const float* a = A.a + static_cast<std::ptrdiff_t>(i) * A.lda;
+      float sum = 0.0f;
+      if (b_step == 1) {
+#pragma omp simd reduction(+ : sum)
+        for (int k = 0; k < K; ++k) sum += a[k] * B[k];
+      } else {
+        for (int k = 0; k < K; ++k) sum += a[k] * B[k * b_step];
+      }
+      store(i, sum);
+    }
+  } else {  // op(A)(i, k) = A[k][i]: accumulate whole rows of A into a chunk of outputs
+    constexpr int kChunk = 256;
+    const int chunks = (M + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static) if (parallel)
+    for (int ch = 0; ch < chunks; ++ch) {
+      const int i0 = ch * kChunk, len = std::min(kChunk, M - i0);
+      float acc[kChunk] = {};
+      for (int k = 0; k < K; ++k) {
+        const float* a = A.a + static_cast<std::ptrdiff_t>(k) * A.lda + i0;
+        const float bk = B[k * b_step];
+#pragma omp simd
+        for (int j = 0; j < len; ++j) acc[j] += a[j] * bk;
+      }
+      for (int j = 0; j < len; ++j) store(i0 + j, acc[j]);
+    }
+  }
+}
+
 // C = op(A) * op(B) + beta * C for any A source, on the active micro-kernel.
 template <class ASource>
 void sgemm_dispatch(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
@@ -244,6 +286,8 @@ void sgemm_dispatch(const ASource& A, Trans tb, int M, int N, int K, const float
 
 inline void gemm(Trans ta, Trans tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
                  float beta, float* C, int ldc) {
+  if (N == 1 && M > 0 && K > 0)  // matrix-vector: no packing, no padded arithmetic
+    return kernels::sgemv(kernels::DenseA{ta, A, lda}, tb, M, K, B, ldb, beta, C, ldc);
   kernels::sgemm_dispatch(kernels::DenseA{ta, A, lda}, tb, M, N, K, B, ldb, beta, C, ldc);
 }
 

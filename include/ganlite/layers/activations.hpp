@@ -7,6 +7,9 @@
 #include <cmath>
 #include <memory>
 
+#include <type_traits>
+
+#include "../kernels/fast_math.hpp"
 #include "layer.hpp"
 
 namespace ganlite {
@@ -68,7 +71,10 @@ struct ReluFn {
 template <class T>
 struct TanhFn {
   static constexpr const char* kType = "Tanh";
-  T value(T x) const { return std::tanh(x); }
+  T value(T x) const {  // float: the vectorisable tanh (kernels/fast_math.hpp); double: libm
+    if constexpr (std::is_same_v<T, float>) return kernels::tanh_float(x);
+    else return std::tanh(x);
+  }
   T derivative(T, T y) const { return T(1) - y * y; }
 };
 template <class T>
