@@ -64,7 +64,9 @@ TEST_CASE("SGEMM equals the reference on odd and degenerate shapes") {
 TEST_CASE("SGEMM equals the reference across cache-block boundaries") {
   Rng rng(43);
   // K crosses kKC (256), M crosses kMC, N crosses several NR tiles; also skinny DCGAN-like shapes.
-  const int shapes[][3] = {{300, 70, 600}, {145, 257, 513}, {1000, 25, 64}, {257, 1, 300}, {64, 300, 25}, {3, 700, 1}};
+  // The last two take the K-split path (small C, K >= 2 * kSplitK), with a partial last chunk.
+  const int shapes[][3] = {{300, 70, 600}, {145, 257, 513}, {1000, 25, 64}, {257, 1, 300}, {64, 300, 25}, {3, 700, 1},
+                           {25, 64, 9001}, {7, 3, 12289}};
   for (auto& s : shapes)
     for (Trans ta : {Trans::N, Trans::T})
       for (Trans tb : {Trans::N, Trans::T}) {
@@ -75,17 +77,25 @@ TEST_CASE("SGEMM equals the reference across cache-block boundaries") {
 
 TEST_CASE("SGEMM result does not depend on the thread count") {
   Rng rng(44);
-  const int M = 301, N = 203, K = 517;
-  std::vector<float> A(M * K), B(K * N), C1(M * N), C2(M * N);
-  for (auto& v : A) v = static_cast<float>(rng.normal());
-  for (auto& v : B) v = static_cast<float>(rng.normal());
-  const int before = num_threads();
-  set_num_threads(1);
-  gemm(Trans::N, Trans::N, M, N, K, A.data(), K, B.data(), N, 0.0f, C1.data(), N);
-  set_num_threads(2);
-  gemm(Trans::N, Trans::N, M, N, K, A.data(), K, B.data(), N, 0.0f, C2.data(), N);
-  set_num_threads(before);
-  CHECK(C1 == C2);
+  // C split between threads; K split into chunks (weight-gradient shape); matrix-vector.
+  const int shapes[][3] = {{301, 203, 517}, {25, 64, 20000}, {300, 1, 9000}};
+  for (auto& s : shapes) {
+    const int M = s[0], N = s[1], K = s[2];
+    std::vector<float> A(static_cast<size_t>(K) * M), B(static_cast<size_t>(K) * N), C1(M * N), C2(M * N), C3(M * N);
+    for (auto& v : A) v = static_cast<float>(rng.normal());
+    for (auto& v : B) v = static_cast<float>(rng.normal());
+    const int before = num_threads();
+    set_num_threads(1);
+    gemm(Trans::T, Trans::N, M, N, K, A.data(), M, B.data(), N, 0.0f, C1.data(), N);
+    set_num_threads(2);
+    gemm(Trans::T, Trans::N, M, N, K, A.data(), M, B.data(), N, 0.0f, C2.data(), N);
+    set_num_threads(3);
+    gemm(Trans::T, Trans::N, M, N, K, A.data(), M, B.data(), N, 0.0f, C3.data(), N);
+    set_num_threads(before);
+    CAPTURE(M);
+    CHECK(C1 == C2);
+    CHECK(C1 == C3);
+  }
 }
 
 // Implicit-GEMM convolutions (kernels/conv_gemm.hpp) pack the same numbers im2col would write, so
@@ -98,7 +108,8 @@ TEST_CASE("conv_gemm and conv_gemm_t are bit-identical to im2col + gemm") {
   const Case cases[] = {{2, 7, 7, 256, 5, 1, Padding::Same, 33}, {3, 14, 14, 64, 5, 2, Padding::Same, 17},
                         {2, 28, 28, 1, 5, 2, Padding::Same, 64},  {1, 9, 9, 3, 3, 1, Padding::Valid, 5},
                         {4, 5, 6, 13, 3, 2, Padding::Same, 40},  {2, 11, 7, 7, 4, 3, Padding::Valid, 3},
-                        {1, 1, 1, 1, 1, 1, Padding::Same, 1},    {5, 6, 5, 20, 5, 1, Padding::Same, 29}};
+                        {1, 1, 1, 1, 1, 1, Padding::Same, 1},    {5, 6, 5, 20, 5, 1, Padding::Same, 29},
+                        {12, 28, 28, 1, 5, 1, Padding::Same, 64}};  // conv_gemm_t with K = 9408: K-split
   for (const Case& cs : cases) {
     const ConvGeometry g{cs.batch, cs.c, conv_axis(cs.h, cs.k, cs.stride, cs.pad), conv_axis(cs.w, cs.k, cs.stride, cs.pad)};
     const int rows = g.rows(), cols = g.cols(), N = cs.n;

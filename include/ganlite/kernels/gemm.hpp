@@ -162,11 +162,54 @@ void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, i
   }
 }
 
+// An A source seen from column k_off on: the k-range of one K-split chunk.
+template <class ASource>
+struct ShiftedK {
+  const ASource& a;
+  int k_off;
+  template <int MR>
+  void pack(int i0, int k0, int mc, int kc, float* dst) const { a.template pack<MR>(i0, k0 + k_off, mc, kc, dst); }
+};
+
+// Small C with a long K (the first and last convolutions' weight gradients: 25 x 64 with K =
+// batch * 784): splitting C would leave every thread packing the whole long operand. Instead K
+// is cut into fixed chunks of kSplitK, each chunk's product goes to its own partial C, and the
+// partials are summed in chunk order. The chunks do not depend on the thread count, and the
+// choice of this path depends only on the shape, so neither does the result.
+constexpr int kSplitK = 4096;
+inline bool use_k_split(int M, int N, int K) { return std::max(M, N) <= 128 && K >= 2 * kSplitK; }
+
+template <class Kernel, class ASource>
+void sgemm_k_split(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
+                   int ldc) {
+  const int chunks = (K + kSplitK - 1) / kSplitK;
+  const std::size_t part = static_cast<std::size_t>(M) * N;
+  thread_local AlignedVector<float> partials;  // the calling thread's; chunks write disjoint slices
+  if (partials.size() < part * chunks) partials.resize(part * chunks);
+  float* P = partials.data();
+  const int nt = std::min(num_threads(), chunks);
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
+  for (int c = 0; c < chunks; ++c) {
+    const int k0 = c * kSplitK, kc = std::min(kSplitK, K - k0);
+    const float* Bc = B + (tb == Trans::N ? static_cast<std::ptrdiff_t>(k0) * ldb : k0);
+    sgemm_blocked<Kernel>(ShiftedK<ASource>{A, k0}, tb, 0, M, 0, N, kc, Bc, ldb, 0.0f, P + part * c, N);
+  }
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      const std::size_t at = static_cast<std::size_t>(i) * N + j;
+      float sum = P[at];
+      for (int c = 1; c < chunks; ++c) sum += P[part * c + at];
+      float& dst = C[static_cast<std::ptrdiff_t>(i) * ldc + j];
+      dst = beta == 0.0f ? sum : beta * dst + sum;
+    }
+}
+
 // Splits C between threads along its longer side, in whole tiles. Every element of C is computed
 // by exactly one thread with the same k order, so the result does not depend on the thread count.
 template <class Kernel, class ASource>
 void sgemm_parallel(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
                     int ldc) {
+  if (use_k_split(M, N, K)) return sgemm_k_split<Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
   const double flops = 2.0 * M * N * K;
   int nt = flops < 4e6 ? 1 : num_threads();
   const bool split_m = M >= N;
