@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every benchmark behind docs/performance.md, in one go, and keeps the raw outputs.
+#   bash scripts/run_benchmarks.sh [OUT_DIR]        (default runs/bench; ~6 minutes on 2 cores)
+# Builds build-bench (Release, -O3 -march=native, benchmarks on) first. Needs MNIST for the
+# memory measurement: $GANLITE_MNIST_DIR, else ../shared/mnist. Run it on an otherwise idle
+# machine: the figures are medians, but a busy neighbour still moves them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-runs/bench}"
+mnist="${GANLITE_MNIST_DIR:-../shared/mnist}"
+mkdir -p "$out"
+
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DGANLITE_BUILD_BENCHMARKS=ON -DGANLITE_BUILD_EXAMPLES=ON -DGANLITE_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench -j2 --target ganlite_bench mnist_dcgan >/dev/null
+bench=build-bench/bench/ganlite_bench
+agg=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
+
+echo "== machine" | tee "$out/machine.txt"
+{ lscpu | grep -E 'Model name|^CPU\(s\)|Thread|L1d|L2|L3'; date -u; git rev-parse --short HEAD; } | tee -a "$out/machine.txt"
+
+echo "== training step, 2 threads"
+"$bench" --threads=2 --benchmark_filter='BM_TrainStep' "${agg[@]}" | tee "$out/trainstep_2t.txt"
+echo "== training step, 1 thread"
+"$bench" --threads=1 --benchmark_filter='BM_TrainStep/256' "${agg[@]}" | tee "$out/trainstep_1t.txt"
+echo "== SGEMM per DCGAN shape"
+"$bench" --threads=2 --benchmark_filter='BM_Sgemm/.*/(ganlite_avx512|ganlite_avx2|eigen|openblas)' "${agg[@]}" | tee "$out/sgemm.txt"
+echo "== layers, 2 threads and 1 thread"
+"$bench" --threads=2 --benchmark_filter='BM_Layer' | tee "$out/layers_2t.txt"
+"$bench" --threads=1 --benchmark_filter='BM_Layer' | tee "$out/layers_1t.txt"
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "== PyTorch"
+  /usr/bin/python3 bench/pytorch_step.py | tee "$out/pytorch.txt"
+else
+  echo "(python3-torch not installed: no PyTorch comparison)" | tee "$out/pytorch.txt"
+fi
+echo "== peak memory of training at batch 256 (10 steps)"
+rm -rf "$out/mem_run"
+/usr/bin/time -v build-bench/examples/mnist_dcgan --data "$mnist" --out "$out/mem_run" --limit 2560 --epochs 1 --threads 2 \
+  2>&1 | tee "$out/mem.txt" | grep -E 'Time for epoch|Maximum resident'
+rm -rf "$out/mem_run"
+echo "raw outputs in $out"
