@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Turns the raw outputs of scripts/run_benchmarks.sh into the Markdown tables of docs/performance.md.
+
+Usage: python3 scripts/bench_tables.py [DIR]      (default runs/bench)
+Reads the medians Google Benchmark reports (--benchmark_repetitions=3); prints Markdown.
+"""
+import re
+import sys
+from pathlib import Path
+
+UNIT_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def rows(path, suffix="_median"):
+    """(name, ms, counters) for every benchmark line ending in suffix ('' for single runs)."""
+    out = []
+    for line in Path(path).read_text().splitlines():
+        m = re.match(r"^(BM_\S+?)(/min_time:[0-9.]+)?(/real_time)?(_median|_mean|_stddev|_cv)?\s+([0-9.]+) (ns|us|ms|s)\s+"
+                     r"[0-9.]+ (?:ns|us|ms|s)\s+\d+(.*)$", line)
+        if not m or (m.group(4) or "") != suffix:
+            continue
+        counters = dict(re.findall(r"(\S+)=([0-9.]+[kMG]?)", m.group(7)))
+        out.append((m.group(1), float(m.group(5)) * UNIT_MS[m.group(6)], counters))
+    return out
+
+
+def gflops(counter):
+    scale = {"k": 1e-6, "M": 1e-3, "G": 1.0}
+    return float(counter[:-1]) * scale[counter[-1]] if counter[-1] in scale else float(counter) * 1e-9
+
+
+def main():
+    d = Path(sys.argv[1] if len(sys.argv) > 1 else "runs/bench")
+    print("### Training step (2 threads)\n\n| batch | ms / step | images / s | GEMM GFLOP/s |\n| ---: | ---: | ---: | ---: |")
+    for name, ms, c in rows(d / "trainstep_2t.txt"):
+        b = int(name.split("/")[1])
+        print(f"| {b} | {ms:.0f} | {b / ms * 1000:.0f} | {gflops(c['GFLOPS']):.0f} |")
+    for name, ms, c in rows(d / "trainstep_1t.txt"):
+        print(f"\n1 thread, {name}: {ms:.0f} ms ({gflops(c['GFLOPS']):.0f} GEMM GFLOP/s)")
+
+    print("\n### SGEMM per shape (2 threads), ms (GFLOP/s)\n")
+    table, order = {}, []
+    for name, ms, c in rows(d / "sgemm.txt"):
+        _, m, k, n, op, impl = name.split("/")[:6]
+        key = (m, k, n, op)
+        if key not in table:
+            order.append(key)
+            table[key] = {}
+        table[key][impl] = (ms, gflops(c["GFLOPS"]))
+    impls = ["ganlite_avx512", "ganlite_avx2", "openblas", "eigen"]
+    print("| M/K/N/op | " + " | ".join(impls) + " |\n| --- |" + " ---: |" * len(impls))
+    sums = {i: 0.0 for i in impls}
+    for key in order:
+        cells = []
+        for i in impls:
+            if i in table[key]:
+                ms, g = table[key][i]
+                sums[i] += ms
+                cells.append(f"{ms:.1f} ({g:.0f})")
+            else:
+                cells.append("–")
+        print(f"| {'/'.join(key)} | " + " | ".join(cells) + " |")
+    print("| **sum** | " + " | ".join(f"**{sums[i]:.0f}**" for i in impls) + " |")
+    wins = sum(1 for key in order if "openblas" in table[key] and table[key]["ganlite_avx512"][0] <= table[key]["openblas"][0])
+    print(f"\nganlite AVX-512 at least as fast as OpenBLAS on {wins} of {len(order)} distinct shapes")
+
+    print("\n### Layers, batch 256: ms at 2 threads / 1 thread\n\n| layer | pass | 2 threads | 1 thread | ratio |\n| --- | --- | ---: | ---: | ---: |")
+    one = {n: ms for n, ms, _ in rows(d / "layers_1t.txt", "")}
+    for name, ms, _ in rows(d / "layers_2t.txt", ""):
+        parts = name.split("/")
+        t1 = one.get(name)
+        ratio = f"{t1 / ms:.2f}" if t1 else "–"
+        print(f"| {parts[1]} {parts[2]} | {parts[3]} | {ms:.2f} | {t1:.2f} | {ratio} |" if t1 else f"| {parts[1]} {parts[2]} | {parts[3]} | {ms:.2f} | – | – |")
+
+
+if __name__ == "__main__":
+    main()
