@@ -187,7 +187,7 @@ void sgemm_k_split(const ASource& A, Trans tb, int M, int N, int K, const float*
   thread_local AlignedVector<float> partials;  // the calling thread's; chunks write disjoint slices
   if (partials.size() < part * chunks) partials.resize(part * chunks);
   float* P = partials.data();
-  const int nt = std::min(num_threads(), chunks);
+  [[maybe_unused]] const int nt = std::min(num_threads(), chunks);  // used by the pragma only
 #pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
   for (int c = 0; c < chunks; ++c) {
     const int k0 = c * kSplitK, kc = std::min(kSplitK, K - k0);
@@ -272,7 +272,7 @@ inline void sgemv(const DenseA& A, Trans tb, int M, int K, const float* B, int l
     float& c = C[static_cast<std::ptrdiff_t>(i) * ldc];
     c = beta == 0.0f ? sum : beta * c + sum;
   };
-  const bool parallel = static_cast<double>(M) * K > 65536.0;
+  [[maybe_unused]] const bool parallel = static_cast<double>(M) * K > 65536.0;  // used by the pragmas only
   if (A.t == Trans::N) {  // row i of A is contiguous: one dot product per row
 #pragma omp parallel for schedule(static) if (parallel)
     for (int i = 0; i < M; ++i) {
