@@ -106,6 +106,9 @@ void pack_b(Trans tb, const float* B, int ldb, int k0, int j0, int kc, int nc, f
   }
 }
 
+// C's update rule everywhere outside the micro-kernels: beta == 0 never reads C (it may hold NaN).
+inline void update_c(float& c, float beta, float value) { c = beta == 0.0f ? value : beta * c + value; }
+
 // Per-thread packing buffers, grown on first use and then reused: no allocation per call.
 struct PackBuffers {
   AlignedVector<float> a, b;
@@ -150,10 +153,7 @@ void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, i
             } else {  // edge tile: compute in a full local tile, copy the valid part
               Kernel::run(kc, ap, bp, tile, NR, 0.0f);
               for (int r = 0; r < mr; ++r)
-                for (int j = 0; j < nr; ++j) {
-                  float& dst = c[static_cast<std::ptrdiff_t>(r) * ldc + j];
-                  dst = beta_p == 0.0f ? tile[r * NR + j] : beta_p * dst + tile[r * NR + j];
-                }
+                for (int j = 0; j < nr; ++j) update_c(c[static_cast<std::ptrdiff_t>(r) * ldc + j], beta_p, tile[r * NR + j]);
             }
           }
         }
@@ -199,8 +199,7 @@ void sgemm_k_split(const ASource& A, Trans tb, int M, int N, int K, const float*
       const std::size_t at = static_cast<std::size_t>(i) * N + j;
       float sum = P[at];
       for (int c = 1; c < chunks; ++c) sum += P[part * c + at];
-      float& dst = C[static_cast<std::ptrdiff_t>(i) * ldc + j];
-      dst = beta == 0.0f ? sum : beta * dst + sum;
+      update_c(C[static_cast<std::ptrdiff_t>(i) * ldc + j], beta, sum);
     }
 }
 
@@ -268,10 +267,7 @@ namespace kernels {
 // fixed order, so the result does not depend on the thread count.
 inline void sgemv(const DenseA& A, Trans tb, int M, int K, const float* B, int ldb, float beta, float* C, int ldc) {
   const std::ptrdiff_t b_step = tb == Trans::N ? ldb : 1;  // op(B)(k, 0)
-  auto store = [&](int i, float sum) {
-    float& c = C[static_cast<std::ptrdiff_t>(i) * ldc];
-    c = beta == 0.0f ? sum : beta * c + sum;
-  };
+  auto store = [&](int i, float sum) { update_c(C[static_cast<std::ptrdiff_t>(i) * ldc], beta, sum); };
   [[maybe_unused]] const bool parallel = static_cast<double>(M) * K > 65536.0;  // used by the pragmas only
   if (A.t == Trans::N) {  // row i of A is contiguous: one dot product per row
 #pragma omp parallel for schedule(static) if (parallel)
