@@ -25,6 +25,7 @@ struct DcganConfig {
   double learning_rate = 1e-4;  // the seed's Adam(1e-4) for both networks
   double beta1 = 0.9;
   int batch = 256;
+  double dropout = 0.3;  // the discriminator's Dropout rate; not in checkpoints (mnist_dcgan always uses 0.3)
 };
 
 struct StepStats {
@@ -39,7 +40,7 @@ class DcganTrainer {
         data_rng_(cfg.seed ^ 0x5eed0da7aULL),
         dropout_rng_(cfg.seed ^ 0xd50d0d50ULL),
         gen_(make_generator<float>(init_rng_)),
-        disc_(make_discriminator<float>(init_rng_, dropout_rng_)),
+        disc_(make_discriminator<float>(init_rng_, dropout_rng_, cfg.dropout)),
         gen_opt_(gen_.params(), gen_.grads(), adam_config()),
         disc_opt_(disc_.params(), disc_.grads(), adam_config()),
         fixed_noise_({16, kNoiseDim}) {
@@ -92,6 +93,7 @@ class DcganTrainer {
   Rng& data_rng() { return data_rng_; }
   Rng& dropout_rng() { return dropout_rng_; }
   Tensor<float>& fixed_noise() { return fixed_noise_; }
+  const Tensor<float>& last_noise() const { return noise_; }  // the z of the latest train_step
   const DcganConfig& config() const { return cfg_; }
 
   // True if every parameter and BatchNorm statistic of both networks is finite.
