@@ -88,13 +88,48 @@ TEST_CASE("Conv2DTranspose forward equals the direct loop") {
     for (Padding p : {Padding::Same, Padding::Valid})
       for (int k : {5, 2}) {
         Rng rng(200 + s * 10 + k);
-        Conv2DTranspose<float> conv(3, ConvSpec{4, k, k, s, s, p, false}, rng);
-        Tensor<float> x = random_image(2, 7, 6, 3, rng);
-        CAPTURE(s);
-        CAPTURE(k);
-        CAPTURE(padding_name(p));
-        check_close(conv.forward(x, Mode::Eval), conv2d_transpose_direct(x, *conv.params()[0], s, p));
+        for (int filters : {4, 17}) {
+          Conv2DTranspose<float> conv(3, ConvSpec{filters, k, k, s, s, p, false}, rng);
+          Tensor<float> x = random_image(2, 7, 6, 3, rng);
+          CAPTURE(s);
+          CAPTURE(k);
+          CAPTURE(filters);
+          CAPTURE(padding_name(p));
+          check_close(conv.forward(x, Mode::Eval), conv2d_transpose_direct(x, *conv.params()[0], s, p));
+        }
       }
+}
+
+// The pixel-phase adjoint (kernels/conv_adjoint.hpp) on its own, whatever conv_adjoint_pays says:
+// strides 1-3, kernels smaller than, equal to and larger than the stride (kernel 1 at stride 2
+// leaves three of the four phases empty), odd sizes, few and many channels, float and double.
+TEST_CASE("conv_adjoint equals the direct transposed-convolution loop") {
+  struct Case { int h, w, c, f, k, s; Padding p; };
+  const Case cases[] = {{7, 7, 5, 17, 5, 2, Padding::Same},  {7, 6, 3, 4, 5, 2, Padding::Valid}, {5, 4, 2, 3, 3, 3, Padding::Same},
+                        {4, 5, 3, 2, 1, 2, Padding::Valid},  {6, 6, 4, 16, 2, 2, Padding::Same}, {3, 5, 1, 1, 4, 3, Padding::Valid},
+                        {7, 7, 8, 5, 5, 1, Padding::Same},   {5, 3, 2, 6, 3, 1, Padding::Valid}, {2, 2, 3, 3, 5, 2, Padding::Same}};
+  for (const Case& cs : cases) {
+    Rng rng(300 + cs.k * 7 + cs.s);
+    Tensor<float> x = random_image(2, cs.h, cs.w, cs.c, rng), w({cs.k, cs.k, cs.f, cs.c});
+    for (auto& v : w) v = static_cast<float>(rng.normal());
+    const int OH = conv_transpose_out(cs.h, cs.k, cs.s, cs.p), OW = conv_transpose_out(cs.w, cs.k, cs.s, cs.p);
+    const ConvGeometry g{2, cs.f, conv_axis(OH, cs.k, cs.s, cs.p), conv_axis(OW, cs.k, cs.s, cs.p)};
+    const Tensor<double> want = conv2d_transpose_direct(x, w, cs.s, cs.p);
+    CAPTURE(cs.h);
+    CAPTURE(cs.k);
+    CAPTURE(cs.s);
+    CAPTURE(padding_name(cs.p));
+    Tensor<float> got({2, OH, OW, cs.f}, 123.0f);  // overwritten everywhere, including unreachable pixels
+    conv_adjoint(g, cs.c, cs.f, x.data(), w.data(), got.data());
+    check_close(got, want);
+    Tensor<double> xd(x.shape()), wd(w.shape()), gotd({2, OH, OW, cs.f}, 123.0);
+    std::copy(x.begin(), x.end(), xd.begin());
+    std::copy(w.begin(), w.end(), wd.begin());
+    conv_adjoint(g, cs.c, cs.f, xd.data(), wd.data(), gotd.data());
+    double worst = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) worst = std::max(worst, std::abs(gotd[i] - want[i]));
+    CHECK(worst < 1e-12);
+  }
 }
 
 TEST_CASE("Conv2DTranspose output sizes follow Keras") {

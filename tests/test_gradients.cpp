@@ -107,6 +107,20 @@ TEST_CASE("Conv2DTranspose: stride 1/2, same/valid, odd/even sizes and kernels, 
   }
 }
 
+// Wider layers than above (16 channels on the image side), as in the DCGAN.
+TEST_CASE("Conv2D and Conv2DTranspose with 16 channels") {
+  for (int stride : {1, 2})
+    for (Padding p : {Padding::Same, Padding::Valid}) {
+      Rng rng(13);
+      CAPTURE(stride);
+      CAPTURE(padding_name(p));
+      Conv2D<double> conv(16, ConvSpec{2, 3, 3, stride, stride, p, true}, rng);
+      check_layer(conv, {2, 5, 6, 16});
+      Conv2DTranspose<double> convt(2, ConvSpec{16, 3, 3, stride, stride, p, false}, rng);
+      check_layer(convt, {2, 3, 4, 2});
+    }
+}
+
 TEST_CASE("MaxPool2D: same and valid, overlapping windows") {
   MaxPool2D<double> a(2, 2, Padding::Same);
   check_layer(a, {2, 7, 6, 3});

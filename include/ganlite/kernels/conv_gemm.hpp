@@ -11,6 +11,9 @@
 #pragma once
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #include "gemm.hpp"
 #include "im2col.hpp"
@@ -32,6 +35,34 @@ inline const float* zero_floats(int n) {
   thread_local AlignedVector<float> zeros;
   if (zeros.size() < static_cast<std::size_t>(n)) zeros.assign(n, 0.0f);
   return zeros.data();
+}
+
+// dst[j * MR + r] = src[r][j] for r < MR, j < len: MR channel runs interleaved into a packed
+// sliver. On x86-64 four rows at a time go through a 4 x 4 transpose in SSE registers (4 loads,
+// 8 shuffles, 4 stores per 16 floats) instead of one scalar load and store per float.
+template <int MR>
+inline void interleave_rows(const float* const* src, int len, float* dst) {
+  int j = 0;
+#if defined(__SSE2__)
+  constexpr int R4 = MR / 4 * 4;
+  if constexpr (R4 > 0) {
+    for (; j + 4 <= len; j += 4) {
+      for (int r = 0; r < R4; r += 4) {
+        __m128 a = _mm_loadu_ps(src[r] + j), b = _mm_loadu_ps(src[r + 1] + j);
+        __m128 c = _mm_loadu_ps(src[r + 2] + j), d = _mm_loadu_ps(src[r + 3] + j);
+        _MM_TRANSPOSE4_PS(a, b, c, d);
+        _mm_storeu_ps(dst + j * MR + r, a);
+        _mm_storeu_ps(dst + (j + 1) * MR + r, b);
+        _mm_storeu_ps(dst + (j + 2) * MR + r, c);
+        _mm_storeu_ps(dst + (j + 3) * MR + r, d);
+      }
+      for (int jj = j; jj < j + 4; ++jj)
+        for (int r = R4; r < MR; ++r) dst[jj * MR + r] = src[r][jj];
+    }
+  }
+#endif
+  for (; j < len; ++j)
+    for (int r = 0; r < MR; ++r) dst[j * MR + r] = src[r][j];
 }
 
 // op(A) = im2col(x): row i is output pixel (n, oy, ox), column k is tap (ky, kx, c).
@@ -60,8 +91,8 @@ struct Im2colRows {
           const bool inside = r < rows && iy >= 0 && iy < H && ix >= 0 && ix < W;
           src[r] = inside ? x + ((static_cast<std::ptrdiff_t>(n[r]) * H + iy) * W + ix) * C + c0 : zeros;
         }
-        for (int j = 0; j < len; ++j, dst += MR)
-          for (int r = 0; r < MR; ++r) dst[r] = src[r][j];
+        interleave_rows<MR>(src, len, dst);
+        dst += static_cast<std::ptrdiff_t>(len) * MR;
         k += len;
       }
     }

@@ -2,14 +2,15 @@
 //
 // x: (B, H, W, C)  W: (KH, KW, C, F)  b: (F) optional  ->  y: (B, OH, OW, F)
 // forward:  cols = im2col(x) (B*OH*OW, KH*KW*C);  y = cols W + b
-// backward: dW += cols^T dy;  db += sum dy;  dx = col2im(dy W^T)
-// cols is never stored: conv_gemm / conv_gemm_t read x directly (kernels/conv_gemm.hpp); dy W^T
-// lives in the per-thread scratch buffer only until col2im has summed it into dx.
+// backward: dW += cols^T dy;  db += sum dy;  dx = col2im(dy W^T), the transposed convolution of dy
+// cols is never stored: conv_gemm / conv_gemm_t read x directly (kernels/conv_gemm.hpp). dy W^T
+// lives in the per-thread scratch buffer until col2im has summed it into dx; at stride 1, dx is
+// one implicit GEMM instead (kernels/conv_adjoint.hpp).
 // Output size and padding follow TensorFlow's 'same'/'valid' rules (kernels/im2col.hpp).
 #pragma once
 #include <vector>
 
-#include "../kernels/conv_gemm.hpp"
+#include "../kernels/conv_adjoint.hpp"
 #include "../kernels/reduce.hpp"
 #include "init.hpp"
 #include "layer.hpp"
@@ -66,10 +67,14 @@ class Conv2D : public Layer<T> {
       }
     }
     if (!this->needs_input_grad_) return dx_;
-    T* dcols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
-    gemm(Trans::N, Trans::T, rows, K, F, dy.data(), F, w_.data(), F, T(0), dcols, K);
     dx_.resize(x_->shape());
-    col2im(g_, dcols, dx_.data());
+    if (conv_adjoint_pays(g_, c_)) {
+      conv_adjoint(g_, F, c_, dy.data(), w_.data(), dx_.data());
+    } else {
+      T* dcols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
+      gemm(Trans::N, Trans::T, rows, K, F, dy.data(), F, w_.data(), F, T(0), dcols, K);
+      col2im(g_, dcols, dx_.data());
+    }
     return dx_;
   }
 

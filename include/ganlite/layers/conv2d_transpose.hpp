@@ -4,13 +4,15 @@
 // x: (B, H, W, C)  W: (KH, KW, F, C) as in Keras  b: (F) optional  ->  y: (B, OH, OW, F)
 //   OH = H*s ('same') or H*s + max(KH - s, 0) ('valid'); padding is that conv's TF padding.
 // forward:  cols = x W^T (B*H*W, KH*KW*F), W viewed as (KH*KW*F, C);  y = col2im(cols) + b
+//           At stride 1: y = conv_adjoint(x) + b, one implicit GEMM with the flipped kernel
+//           (kernels/conv_adjoint.hpp), no column matrix.
 // backward: dcols = im2col(dy);  dW += dcols^T x;  db += sum dy;  dx = dcols W
 // dcols is never built (conv_gemm reads dy directly); the forward's cols lives in the per-thread
 // scratch buffer only until col2im has summed it into y.
 #pragma once
 #include <vector>
 
-#include "../kernels/conv_gemm.hpp"
+#include "../kernels/conv_adjoint.hpp"
 #include "../kernels/reduce.hpp"
 #include "conv2d.hpp"
 
@@ -48,8 +50,8 @@ class Conv2DTranspose : public Layer<T> {
     g_ = geometry(x.dim(0), x.dim(1), x.dim(2));
     const int rows = g_.rows(), K = g_.cols(), C = c_, F = s_.filters;
     y_.resize({g_.batch, g_.y.in, g_.x.in, F});
-    if (s_.stride_h == 1 && s_.stride_w == 1) {
-      forward_as_convolution(x);
+    if (conv_adjoint_pays(g_, F)) {
+      conv_adjoint(g_, C, F, x.data(), w_.data(), y_.data());
     } else {
       T* cols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
       gemm(Trans::N, Trans::T, rows, K, C, x.data(), C, w_.data(), C, T(0), cols, K);
@@ -79,29 +81,10 @@ class Conv2DTranspose : public Layer<T> {
   std::vector<Tensor<T>*> grads() override { return s_.use_bias ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
 
  private:
-  // Stride 1: the transposed convolution is a plain convolution of x with the kernel flipped in
-  // space and its channel axes swapped, padded by K-1-p before (y[o] = sum_k x[o-(K-1-p)+k] W[K-1-k]).
-  // One implicit GEMM with no column matrix and no col2im pass.
-  void forward_as_convolution(const Tensor<T>& x) {
-    const int KH = s_.kernel_h, KW = s_.kernel_w, C = c_, F = s_.filters;
-    const AxisGeometry ay{g_.y.out, KH, 1, g_.y.in, KH - 1 - g_.y.pad_before};
-    const AxisGeometry ax{g_.x.out, KW, 1, g_.x.in, KW - 1 - g_.x.pad_before};
-    const ConvGeometry flipped{g_.batch, C, ay, ax};
-    w_flipped_.resize({KH * KW * C, F});  // (ky, kx, c) x f  <-  W(KH-1-ky, KW-1-kx, f, c)
-    for (int ky = 0; ky < KH; ++ky)
-      for (int kx = 0; kx < KW; ++kx) {
-        const T* src = w_.data() + static_cast<std::ptrdiff_t>((KH - 1 - ky) * KW + (KW - 1 - kx)) * F * C;
-        T* dst = w_flipped_.data() + static_cast<std::ptrdiff_t>(ky * KW + kx) * C * F;
-        for (int f = 0; f < F; ++f)
-          for (int c = 0; c < C; ++c) dst[c * F + f] = src[f * C + c];
-      }
-    conv_gemm(flipped, x.data(), Trans::N, F, w_flipped_.data(), F, T(0), y_.data(), F);
-  }
-
   int c_;
   ConvSpec s_;
   ConvGeometry g_;
-  Tensor<T> w_, dw_, b_, db_, y_, dx_, w_flipped_;
+  Tensor<T> w_, dw_, b_, db_, y_, dx_;
   std::vector<double> bias_sum_;
   const Tensor<T>* x_ = nullptr;
 };
