@@ -100,14 +100,60 @@ struct Im2colRows {
 };
 
 // op(A) = im2col(x)^T: row i is tap (ky, kx, c), column k is output pixel (n, oy, ox).
+// A sliver whose MR rows are consecutive channels of one tap (the common case) is MR contiguous
+// floats per pixel. Those slivers are packed pixel by pixel across the whole block — each pixel's
+// channel run is read once, while its cache lines are hot, and the pixel's position is computed
+// once — and the few slivers that straddle two taps element by element afterwards.
 struct Im2colCols {
   const ConvGeometry& g;
   const float* x;
   template <int MR>
   void pack(int i0, int k0, int mc, int kc, float* dst) const {
     const int C = g.channels, H = g.y.in, W = g.x.in, OW = g.x.out, OH = g.y.out, KW = g.x.kernel;
-    for (int s = 0; s < mc; s += MR) {
-      const int rows = std::min(MR, mc - s), first = i0 + s;
+    constexpr int kMaxSlivers = (kMC + MR - 1) / MR;
+    if (mc > kMaxSlivers * MR) {  // more rows than sgemm_blocked ever asks for: in pieces
+      for (int s = 0; s < mc; s += kMaxSlivers * MR)
+        pack<MR>(i0 + s, k0, std::min(kMaxSlivers * MR, mc - s), kc, dst + static_cast<std::ptrdiff_t>(s) * kc);
+      return;
+    }
+    const int slivers = (mc + MR - 1) / MR;
+    int tap_dy[kMaxSlivers], tap_dx[kMaxSlivers], first_ch[kMaxSlivers], count[kMaxSlivers], whole[kMaxSlivers];
+    int n_whole = 0;
+    for (int s = 0; s < slivers; ++s) {
+      const int i = i0 + s * MR, tap = i / C, rows = std::min(MR, mc - s * MR);
+      if (i - tap * C + rows > C) continue;  // straddles two taps: second pass
+      tap_dy[n_whole] = tap / KW - g.y.pad_before;
+      tap_dx[n_whole] = tap % KW - g.x.pad_before;
+      first_ch[n_whole] = i - tap * C;
+      count[n_whole] = rows;
+      whole[n_whole++] = s;
+    }
+    int ox = k0 % OW, oy = (k0 / OW) % OH, n = k0 / (OH * OW);
+    for (int k = 0; k < kc; ++k) {
+      const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(n) * H;
+      const int y0 = oy * g.y.stride, x0 = ox * g.x.stride;
+      for (int w = 0; w < n_whole; ++w) {
+        float* d = dst + (static_cast<std::ptrdiff_t>(whole[w]) * kc + k) * MR;
+        const int iy = y0 + tap_dy[w], ix = x0 + tap_dx[w], rows = count[w];
+        int r = 0;
+        if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
+          std::memcpy(d, x + ((image + iy) * W + ix) * C + first_ch[w], sizeof(float) * rows);
+          r = rows;
+        }
+        for (; r < MR; ++r) d[r] = 0.0f;
+      }
+      if (++ox == OW) {
+        ox = 0;
+        if (++oy == OH) oy = 0, ++n;
+      }
+    }
+    if (n_whole == slivers) return;
+    for (int s = 0, w = 0; s < slivers; ++s) {
+      if (w < n_whole && whole[w] == s) {
+        ++w;
+        continue;
+      }
+      const int rows = std::min(MR, mc - s * MR), first = i0 + s * MR;
       int dy[MR], dx[MR], ch[MR];
       for (int r = 0; r < MR; ++r) {
         const int i = first + std::min(r, rows - 1), tap = i / C;
@@ -115,29 +161,18 @@ struct Im2colCols {
         dx[r] = tap % KW - g.x.pad_before;
         ch[r] = i - tap * C;
       }
-      // Common case: the sliver's rows are consecutive channels of one tap, one copy per pixel.
-      const bool one_tap = ch[0] + rows <= C;
-      int ox = k0 % OW, oy = (k0 / OW) % OH, n = k0 / (OH * OW);
-      for (int k = 0; k < kc; ++k, dst += MR) {
-        const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(n) * H;
-        if (one_tap) {
-          const int iy = oy * g.y.stride + dy[0], ix = ox * g.x.stride + dx[0];
-          int r = 0;
-          if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
-            std::memcpy(dst, x + ((image + iy) * W + ix) * C + ch[0], sizeof(float) * rows);
-            r = rows;
-          }
-          for (; r < MR; ++r) dst[r] = 0.0f;
-        } else {
-          for (int r = 0; r < MR; ++r) {
-            const int iy = oy * g.y.stride + dy[r], ix = ox * g.x.stride + dx[r];
-            const bool inside = r < rows && iy >= 0 && iy < H && ix >= 0 && ix < W;
-            dst[r] = inside ? x[((image + iy) * W + ix) * C + ch[r]] : 0.0f;
-          }
+      float* d = dst + static_cast<std::ptrdiff_t>(s) * kc * MR;
+      int px = k0 % OW, py = (k0 / OW) % OH, pn = k0 / (OH * OW);
+      for (int k = 0; k < kc; ++k, d += MR) {
+        const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(pn) * H;
+        for (int r = 0; r < MR; ++r) {
+          const int iy = py * g.y.stride + dy[r], ix = px * g.x.stride + dx[r];
+          const bool inside = r < rows && iy >= 0 && iy < H && ix >= 0 && ix < W;
+          d[r] = inside ? x[((image + iy) * W + ix) * C + ch[r]] : 0.0f;
         }
-        if (++ox == OW) {
-          ox = 0;
-          if (++oy == OH) oy = 0, ++n;
+        if (++px == OW) {
+          px = 0;
+          if (++py == OH) py = 0, ++pn;
         }
       }
     }
