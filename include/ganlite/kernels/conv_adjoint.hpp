@@ -92,4 +92,19 @@ void conv_adjoint(const ConvGeometry& g, int cu, int cv, const T* u, const T* w,
     }
 }
 
+// v = the adjoint of convolution g applied to u (shapes as conv_adjoint), by whichever path
+// conv_adjoint_pays picks: by pixel phase, or as cols = u W^T (rows x KH*KW*cv, in the per-thread
+// scratch buffer) summed into v by col2im. Conv2DTranspose's forward and Conv2D's input gradient.
+template <class T>
+void transposed_convolution(const ConvGeometry& g, int cu, int cv, const T* u, const T* w, T* v) {
+  if (conv_adjoint_pays(g, cv)) {
+    conv_adjoint(g, cu, cv, u, w, v);
+    return;
+  }
+  const int rows = g.rows(), K = g.cols();
+  T* cols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
+  gemm(Trans::N, Trans::T, rows, K, cu, u, cu, w, cu, T(0), cols, K);
+  col2im(g, cols, v);
+}
+
 }  // namespace ganlite

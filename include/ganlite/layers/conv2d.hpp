@@ -57,7 +57,7 @@ class Conv2D : public Layer<T> {
   }
 
   const Tensor<T>& backward(const Tensor<T>& dy) override {
-    const int rows = g_.rows(), K = g_.cols(), F = s_.filters;
+    const int rows = g_.rows(), F = s_.filters;
     if (this->trainable_) {
       conv_gemm_t(g_, x_->data(), F, dy.data(), F, T(1), dw_.data(), F);
       if (s_.use_bias) {
@@ -68,13 +68,7 @@ class Conv2D : public Layer<T> {
     }
     if (!this->needs_input_grad_) return dx_;
     dx_.resize(x_->shape());
-    if (conv_adjoint_pays(g_, c_)) {
-      conv_adjoint(g_, F, c_, dy.data(), w_.data(), dx_.data());
-    } else {
-      T* dcols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
-      gemm(Trans::N, Trans::T, rows, K, F, dy.data(), F, w_.data(), F, T(0), dcols, K);
-      col2im(g_, dcols, dx_.data());
-    }
+    transposed_convolution(g_, F, c_, dy.data(), w_.data(), dx_.data());
     return dx_;
   }
 

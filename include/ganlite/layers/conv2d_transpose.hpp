@@ -48,15 +48,9 @@ class Conv2DTranspose : public Layer<T> {
     this->output_shape(this->without_batch(x.shape()));
     x_ = &x;
     g_ = geometry(x.dim(0), x.dim(1), x.dim(2));
-    const int rows = g_.rows(), K = g_.cols(), C = c_, F = s_.filters;
+    const int C = c_, F = s_.filters;
     y_.resize({g_.batch, g_.y.in, g_.x.in, F});
-    if (conv_adjoint_pays(g_, F)) {
-      conv_adjoint(g_, C, F, x.data(), w_.data(), y_.data());
-    } else {
-      T* cols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);
-      gemm(Trans::N, Trans::T, rows, K, C, x.data(), C, w_.data(), C, T(0), cols, K);
-      col2im(g_, cols, y_.data());
-    }
+    transposed_convolution(g_, C, F, x.data(), w_.data(), y_.data());
     if (s_.use_bias) add_to_rows(y_.data(), static_cast<long>(y_.size() / F), F, b_.data());
     return y_;
   }
