@@ -30,6 +30,38 @@ TEST_CASE("BatchNorm: Train uses batch statistics and updates running ones; Eval
   CHECK(bn.moving_mean()[0] == doctest::Approx(0.025));  // Eval does not update
 }
 
+// Row blocks of 2048 and column chunks of 256 are fixed, so the sums cannot depend on the thread
+// count; within one block they are plain sequential sums.
+TEST_CASE("column_sums: sequential sums per column, bit-identical for 1, 2 and 3 threads") {
+  Rng rng(21);
+  const int before = num_threads();
+  for (auto [rows, cols] : {std::pair<long, int>{50176, 64}, {12544, 128}, {256, 12544}, {5000, 300}, {7, 3}, {2048, 1}}) {
+    std::vector<float> x(static_cast<std::size_t>(rows) * cols);
+    for (auto& v : x) v = static_cast<float>(rng.normal());
+    auto value = [&](long r, int c) { return x[r * cols + c]; };
+    std::vector<double> one(cols), two(cols), three(cols);
+    set_num_threads(1);
+    column_sums(rows, cols, value, one.data());
+    set_num_threads(2);
+    column_sums(rows, cols, value, two.data());
+    set_num_threads(3);
+    column_sums(rows, cols, value, three.data());
+    CAPTURE(rows);
+    CAPTURE(cols);
+    CHECK(one == two);
+    CHECK(one == three);
+    double worst = 0;
+    for (int c = 0; c < cols; ++c) {
+      double seq = 0;
+      for (long r = 0; r < rows; ++r) seq += x[r * cols + c];
+      worst = std::max(worst, std::abs(seq - one[c]));
+      if (rows <= 2048) CHECK(seq == one[c]);
+    }
+    CHECK(worst < 1e-9);
+  }
+  set_num_threads(before);
+}
+
 TEST_CASE("Dropout keeps the expected fraction and scale, and is the identity in Eval") {
   Rng rng(5);
   Dropout<float> d(0.3, rng);
