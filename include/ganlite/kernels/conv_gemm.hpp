@@ -99,6 +99,19 @@ struct Im2colRows {
   }
 };
 
+// Output pixel k = (n, oy, ox) of a convolution, stepped in order without divisions.
+struct PixelCursor {
+  int ox, oy, n;
+  const int OW, OH;
+  PixelCursor(const ConvGeometry& g, int k) : ox(k % g.x.out), oy(k / g.x.out % g.y.out), n(k / (g.x.out * g.y.out)), OW(g.x.out), OH(g.y.out) {}
+  void next() {
+    if (++ox == OW) {
+      ox = 0;
+      if (++oy == OH) oy = 0, ++n;
+    }
+  }
+};
+
 // op(A) = im2col(x)^T: row i is tap (ky, kx, c), column k is output pixel (n, oy, ox).
 // A sliver whose MR rows are consecutive channels of one tap (the common case) is MR contiguous
 // floats per pixel. Those slivers are packed pixel by pixel across the whole block — each pixel's
@@ -109,7 +122,7 @@ struct Im2colCols {
   const float* x;
   template <int MR>
   void pack(int i0, int k0, int mc, int kc, float* dst) const {
-    const int C = g.channels, H = g.y.in, W = g.x.in, OW = g.x.out, OH = g.y.out, KW = g.x.kernel;
+    const int C = g.channels, H = g.y.in, W = g.x.in, KW = g.x.kernel;
     constexpr int kMaxSlivers = (kMC + MR - 1) / MR;
     if (mc > kMaxSlivers * MR) {  // more rows than sgemm_blocked ever asks for: in pieces
       for (int s = 0; s < mc; s += kMaxSlivers * MR)
@@ -128,10 +141,10 @@ struct Im2colCols {
       count[n_whole] = rows;
       whole[n_whole++] = s;
     }
-    int ox = k0 % OW, oy = (k0 / OW) % OH, n = k0 / (OH * OW);
-    for (int k = 0; k < kc; ++k) {
-      const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(n) * H;
-      const int y0 = oy * g.y.stride, x0 = ox * g.x.stride;
+    PixelCursor p(g, k0);
+    for (int k = 0; k < kc; ++k, p.next()) {
+      const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(p.n) * H;
+      const int y0 = p.oy * g.y.stride, x0 = p.ox * g.x.stride;
       for (int w = 0; w < n_whole; ++w) {
         float* d = dst + (static_cast<std::ptrdiff_t>(whole[w]) * kc + k) * MR;
         const int iy = y0 + tap_dy[w], ix = x0 + tap_dx[w], rows = count[w];
@@ -141,10 +154,6 @@ struct Im2colCols {
           r = rows;
         }
         for (; r < MR; ++r) d[r] = 0.0f;
-      }
-      if (++ox == OW) {
-        ox = 0;
-        if (++oy == OH) oy = 0, ++n;
       }
     }
     if (n_whole == slivers) return;
@@ -162,17 +171,13 @@ struct Im2colCols {
         ch[r] = i - tap * C;
       }
       float* d = dst + static_cast<std::ptrdiff_t>(s) * kc * MR;
-      int px = k0 % OW, py = (k0 / OW) % OH, pn = k0 / (OH * OW);
-      for (int k = 0; k < kc; ++k, d += MR) {
-        const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(pn) * H;
+      PixelCursor p(g, k0);
+      for (int k = 0; k < kc; ++k, d += MR, p.next()) {
+        const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(p.n) * H;
         for (int r = 0; r < MR; ++r) {
-          const int iy = py * g.y.stride + dy[r], ix = px * g.x.stride + dx[r];
+          const int iy = p.oy * g.y.stride + dy[r], ix = p.ox * g.x.stride + dx[r];
           const bool inside = r < rows && iy >= 0 && iy < H && ix >= 0 && ix < W;
           d[r] = inside ? x[((image + iy) * W + ix) * C + ch[r]] : 0.0f;
-        }
-        if (++px == OW) {
-          px = 0;
-          if (++py == OH) py = 0, ++pn;
         }
       }
     }
