@@ -52,15 +52,18 @@ template <class T>
 void conv_adjoint(const ConvGeometry& g, int cu, int cv, const T* u, const T* w, T* v) {
   const int sy = g.y.stride, sx = g.x.stride, KW = g.x.kernel, H = g.y.in, W = g.x.in, B = g.batch;
   thread_local AlignedVector<T> sub, phase_out;  // grown once, reused by every later call
+  const bool direct = sy == 1 && sx == 1;         // one phase, whose rows are v's rows: no scatter
   for (int ry = 0; ry < std::min(sy, H); ++ry)
     for (int rx = 0; rx < std::min(sx, W); ++rx) {
       const kernels::PhaseAxis py = kernels::phase_axis(g.y, ry), px = kernels::phase_axis(g.x, rx);
       const long rows = static_cast<long>(B) * py.count * px.count;
-      const bool direct = sy == 1 && sx == 1;  // the phase's rows are v's rows
       T* out = v;
-      if (py.taps == 0 || px.taps == 0) {  // kernel smaller than the stride: nothing reaches them
-        phase_out.assign(static_cast<std::size_t>(rows) * cv, T(0));
+      if (!direct) {
+        phase_out.resize(static_cast<std::size_t>(rows) * cv);
         out = phase_out.data();
+      }
+      if (py.taps == 0 || px.taps == 0) {  // kernel smaller than the stride: nothing reaches them
+        std::fill(out, out + rows * cv, T(0));
       } else {
         sub.resize(static_cast<std::size_t>(py.taps) * px.taps * cu * cv);
         for (int jy = 0; jy < py.taps; ++jy)  // sub (jy, jx, cu) x cv  <-  w (ky, kx, cv, cu)
@@ -73,10 +76,6 @@ void conv_adjoint(const ConvGeometry& g, int cu, int cv, const T* u, const T* w,
           }
         const ConvGeometry pg{B, cu, AxisGeometry{g.y.out, py.taps, 1, py.count, py.pad},
                               AxisGeometry{g.x.out, px.taps, 1, px.count, px.pad}};
-        if (!direct) {
-          phase_out.resize(static_cast<std::size_t>(rows) * cv);
-          out = phase_out.data();
-        }
         conv_gemm(pg, u, Trans::N, cv, sub.data(), cv, T(0), out, cv);
       }
       if (direct) continue;
