@@ -99,10 +99,10 @@ TEST_CASE("SGEMM result does not depend on the thread count") {
 }
 
 // Implicit-GEMM convolutions (kernels/conv_gemm.hpp) pack the same numbers im2col would write, so
-// they must equal im2col + gemm exactly — on every kernel, stride, padding and odd channel count,
+// the gathered path must equal im2col + gemm exactly — on every kernel, stride, padding and odd channel count,
 // including slivers that straddle two taps and pixel ranges that cross images. (N = 1 is left
 // out: explicit N = 1 products take the matrix-vector path, whose summation order differs.)
-TEST_CASE("conv_gemm and conv_gemm_t are bit-identical to im2col + gemm") {
+TEST_CASE("conv_gemm and conv_gemm_t, gathered, are bit-identical to im2col + gemm") {
   Rng rng(45);
   struct Case { int batch, h, w, c, k, stride; Padding pad; int n; };
   const Case cases[] = {{2, 7, 7, 256, 5, 1, Padding::Same, 33}, {3, 14, 14, 64, 5, 2, Padding::Same, 17},
@@ -125,14 +125,14 @@ TEST_CASE("conv_gemm and conv_gemm_t are bit-identical to im2col + gemm") {
       CAPTURE(cs.k);
       std::vector<float> want(static_cast<size_t>(rows) * N, 0.5f), got = want;
       gemm(Trans::N, Trans::N, rows, N, cols, col.data(), cols, Bw.data(), N, 1.0f, want.data(), N);
-      conv_gemm(g, x.data(), Trans::N, N, Bw.data(), N, 1.0f, got.data(), N);
+      kernels::conv_gemm_gathered(g, x.data(), Trans::N, N, Bw.data(), N, 1.0f, got.data(), N);
       CHECK(got == want);
       gemm(Trans::N, Trans::T, rows, N, cols, col.data(), cols, Bt.data(), cols, 0.0f, want.data(), N);
-      conv_gemm(g, x.data(), Trans::T, N, Bt.data(), cols, 0.0f, got.data(), N);
+      kernels::conv_gemm_gathered(g, x.data(), Trans::T, N, Bt.data(), cols, 0.0f, got.data(), N);
       CHECK(got == want);
       std::vector<float> want_t(static_cast<size_t>(cols) * N, -1.0f), got_t = want_t;
       gemm(Trans::T, Trans::N, cols, N, rows, col.data(), cols, By.data(), N, 1.0f, want_t.data(), N);
-      conv_gemm_t(g, x.data(), N, By.data(), N, 1.0f, got_t.data(), N);
+      kernels::conv_gemm_t_gathered(g, x.data(), N, By.data(), N, 1.0f, got_t.data(), N);
       CHECK(got_t == want_t);
     }
     set_gemm_kernel(GemmKernel::Auto);
@@ -142,5 +142,107 @@ TEST_CASE("conv_gemm and conv_gemm_t are bit-identical to im2col + gemm") {
     gemm_reference(Trans::T, Trans::N, cols, N, rows, cold.data(), cols, Byd.data(), N, 0.0, want_d.data(), N);
     conv_gemm_t(g, xd.data(), N, Byd.data(), N, 0.0, got_d.data(), N);
     CHECK(got_d == want_d);
+  }
+}
+
+// The by-position paths (kernels/conv_by_position.hpp) sum in another order and skips the padding
+// products, so it is held to the reference within the SGEMM tolerance (1e-5 * sqrt(K) relative to
+// the largest |C|), on every kernel: batches that are not multiples of MR, N not a multiple of
+// NR, strides 1-3, 'valid' padding, both transposes of B, beta 0 and 1, ldc > N (padding
+// untouched), and a geometry whose first windows miss the image entirely. Its result must not
+// depend on the thread count.
+TEST_CASE("conv_gemm and conv_gemm_t by output position equal the reference and ignore the thread count") {
+  Rng rng(46);
+  struct Case { int batch, h, w, c, k, stride; Padding pad; int n; };
+  const Case cases[] = {{37, 7, 7, 32, 5, 1, Padding::Same, 33}, {33, 14, 14, 16, 5, 2, Padding::Same, 64},
+                        {40, 9, 8, 17, 3, 1, Padding::Valid, 5}, {32, 11, 7, 20, 4, 3, Padding::Same, 70},
+                        {64, 7, 7, 256, 5, 1, Padding::Same, 128}};
+  std::vector<ConvGeometry> geoms;
+  for (const Case& cs : cases)
+    geoms.push_back({cs.batch, cs.c, conv_axis(cs.h, cs.k, cs.stride, cs.pad), conv_axis(cs.w, cs.k, cs.stride, cs.pad)});
+  geoms.push_back({34, 16, AxisGeometry{3, 2, 1, 6, 4}, AxisGeometry{4, 3, 1, 5, 1}});  // output rows 0-2 see only padding
+  for (std::size_t gi = 0; gi < geoms.size(); ++gi) {
+    const ConvGeometry& g = geoms[gi];
+    const int N = gi < std::size(cases) ? cases[gi].n : 19, rows = g.rows(), cols = g.cols(), ldc = N + 3;
+    CAPTURE(gi);
+    CAPTURE(kernels::conv_by_position_pays(g, ldc));  // both paths are tested whichever conv_gemm takes
+    std::vector<float> x(static_cast<size_t>(g.batch) * g.y.in * g.x.in * g.channels), Bw(static_cast<size_t>(cols) * N);
+    std::vector<float> Bt(static_cast<size_t>(N) * cols), C0(static_cast<size_t>(rows) * ldc);
+    for (auto* v : {&x, &Bw, &Bt, &C0})
+      for (auto& e : *v) e = static_cast<float>(rng.normal());
+    std::vector<double> xd(x.begin(), x.end()), cold(static_cast<size_t>(rows) * cols);
+    im2col(g, xd.data(), cold.data());
+    for (const Trans tb : {Trans::N, Trans::T})
+      for (const float beta : {0.0f, 1.0f}) {
+        const std::vector<float>& B = tb == Trans::N ? Bw : Bt;
+        const int ldb = tb == Trans::N ? N : cols;
+        std::vector<double> Bd(B.begin(), B.end()), want(C0.begin(), C0.end());
+        gemm_reference<double>(Trans::N, tb, rows, N, cols, cold.data(), cols, Bd.data(), ldb, beta, want.data(), ldc);
+        double scale = 1e-30;
+        for (double v : want) scale = std::max(scale, std::abs(v));
+        for (GemmKernel k : kernels_here()) {
+          set_gemm_kernel(k);
+          CAPTURE(gemm_kernel_name(k));
+          std::vector<float> got = C0;
+          if (beta == 0.0f)  // C is not read when beta is 0: NaN there must not leak into the result
+            for (int i = 0; i < rows; ++i)
+              for (int j = 0; j < N; ++j) got[static_cast<size_t>(i) * ldc + j] = NAN;
+          kernels::with_active_kernel([&](auto kernel) {
+            kernels::conv_gemm_by_position<decltype(kernel)>(g, x.data(), tb, N, B.data(), ldb, beta, got.data(), ldc);
+          });
+          double worst = 0;
+          for (int i = 0; i < rows; ++i) {
+            for (int j = 0; j < N; ++j)
+              worst = std::max(worst, std::abs(got[static_cast<size_t>(i) * ldc + j] - want[static_cast<size_t>(i) * ldc + j]) / scale);
+            for (int j = N; j < ldc; ++j) REQUIRE(got[static_cast<size_t>(i) * ldc + j] == C0[static_cast<size_t>(i) * ldc + j]);
+          }
+          CHECK(worst <= 1e-5 * std::sqrt(static_cast<double>(cols)));
+        }
+        set_gemm_kernel(GemmKernel::Auto);
+      }
+    // The weight-gradient twin, grouped by tap: C (cols, N) = im2col(x)^T * By + beta * C.
+    std::vector<float> By(static_cast<size_t>(rows) * (N + 1)), Ct0(static_cast<size_t>(cols) * ldc);
+    for (auto* v : {&By, &Ct0})
+      for (auto& e : *v) e = static_cast<float>(rng.normal());
+    std::vector<double> Byd(By.begin(), By.end());
+    for (const float beta : {0.0f, 1.0f}) {
+      std::vector<double> want(Ct0.begin(), Ct0.end());
+      gemm_reference<double>(Trans::T, Trans::N, cols, N, rows, cold.data(), cols, Byd.data(), N + 1, beta, want.data(), ldc);
+      double scale = 1e-30;
+      for (double v : want) scale = std::max(scale, std::abs(v));
+      for (GemmKernel k : kernels_here()) {
+        set_gemm_kernel(k);
+        CAPTURE(gemm_kernel_name(k));
+        std::vector<float> got = Ct0;
+        if (beta == 0.0f)
+          for (int i = 0; i < cols; ++i)
+            for (int j = 0; j < N; ++j) got[static_cast<size_t>(i) * ldc + j] = NAN;
+        kernels::with_active_kernel([&](auto kernel) {
+          kernels::conv_gemm_t_by_position<decltype(kernel)>(g, x.data(), N, By.data(), N + 1, beta, got.data(), ldc);
+        });
+        double worst = 0;
+        for (int i = 0; i < cols; ++i) {
+          for (int j = 0; j < N; ++j)
+            worst = std::max(worst, std::abs(got[static_cast<size_t>(i) * ldc + j] - want[static_cast<size_t>(i) * ldc + j]) / scale);
+          for (int j = N; j < ldc; ++j) REQUIRE(got[static_cast<size_t>(i) * ldc + j] == Ct0[static_cast<size_t>(i) * ldc + j]);
+        }
+        CHECK(worst <= 1e-5 * std::sqrt(static_cast<double>(rows)));
+      }
+      set_gemm_kernel(GemmKernel::Auto);
+    }
+    const int before = num_threads();
+    auto both_paths = [&](int threads, std::vector<float>& y, std::vector<float>& dw) {
+      set_num_threads(threads);
+      kernels::with_active_kernel([&](auto kernel) {
+        kernels::conv_gemm_by_position<decltype(kernel)>(g, x.data(), Trans::N, N, Bw.data(), N, 1.0f, y.data(), ldc);
+        kernels::conv_gemm_t_by_position<decltype(kernel)>(g, x.data(), N, By.data(), N + 1, 1.0f, dw.data(), ldc);
+      });
+    };
+    std::vector<float> one = C0, two = C0, one_t = Ct0, two_t = Ct0;
+    both_paths(1, one, one_t);
+    both_paths(2, two, two_t);
+    set_num_threads(before);
+    CHECK(one == two);
+    CHECK(one_t == two_t);
   }
 }

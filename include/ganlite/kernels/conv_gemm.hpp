@@ -11,10 +11,8 @@
 #pragma once
 #include <algorithm>
 #include <cstring>
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
 
+#include "conv_by_position.hpp"
 #include "gemm.hpp"
 #include "im2col.hpp"
 
@@ -35,34 +33,6 @@ inline const float* zero_floats(int n) {
   thread_local AlignedVector<float> zeros;
   if (zeros.size() < static_cast<std::size_t>(n)) zeros.assign(n, 0.0f);
   return zeros.data();
-}
-
-// dst[j * MR + r] = src[r][j] for r < MR, j < len: MR channel runs interleaved into a packed
-// sliver. On x86-64 four rows at a time go through a 4 x 4 transpose in SSE registers (4 loads,
-// 8 shuffles, 4 stores per 16 floats) instead of one scalar load and store per float.
-template <int MR>
-inline void interleave_rows(const float* const* src, int len, float* dst) {
-  int j = 0;
-#if defined(__SSE2__)
-  constexpr int R4 = MR / 4 * 4;
-  if constexpr (R4 > 0) {
-    for (; j + 4 <= len; j += 4) {
-      for (int r = 0; r < R4; r += 4) {
-        __m128 a = _mm_loadu_ps(src[r] + j), b = _mm_loadu_ps(src[r + 1] + j);
-        __m128 c = _mm_loadu_ps(src[r + 2] + j), d = _mm_loadu_ps(src[r + 3] + j);
-        _MM_TRANSPOSE4_PS(a, b, c, d);
-        _mm_storeu_ps(dst + j * MR + r, a);
-        _mm_storeu_ps(dst + (j + 1) * MR + r, b);
-        _mm_storeu_ps(dst + (j + 2) * MR + r, c);
-        _mm_storeu_ps(dst + (j + 3) * MR + r, d);
-      }
-      for (int jj = j; jj < j + 4; ++jj)
-        for (int r = R4; r < MR; ++r) dst[jj * MR + r] = src[r][jj];
-    }
-  }
-#endif
-  for (; j < len; ++j)
-    for (int r = 0; r < MR; ++r) dst[j * MR + r] = src[r][j];
 }
 
 // op(A) = im2col(x): row i is output pixel (n, oy, ox), column k is tap (ky, kx, c).
@@ -186,10 +156,25 @@ struct Im2colCols {
 
 }  // namespace kernels
 
-// C (rows, N) = im2col(x) * op(B) + beta * C;  op(B): (cols, N).
+namespace kernels {
+// The im2col path on its own: the SGEMM driver with A gathered from the image (bit-identical to
+// im2col + gemm).
+inline void conv_gemm_gathered(const ConvGeometry& g, const float* x, Trans tb, int N, const float* B, int ldb,
+                               float beta, float* C, int ldc) {
+  sgemm_dispatch(Im2colRows{g, x}, tb, g.rows(), N, g.cols(), B, ldb, beta, C, ldc);
+}
+}  // namespace kernels
+
+// C (rows, N) = im2col(x) * op(B) + beta * C;  op(B): (cols, N). By output position where that
+// pays (kernels/conv_by_position.hpp: no padding products, no gather), else gathered.
 inline void conv_gemm(const ConvGeometry& g, const float* x, Trans tb, int N, const float* B, int ldb, float beta,
                       float* C, int ldc) {
-  kernels::sgemm_dispatch(kernels::Im2colRows{g, x}, tb, g.rows(), N, g.cols(), B, ldb, beta, C, ldc);
+  if (g.rows() <= 0 || N <= 0) return;
+  if (!kernels::conv_by_position_pays(g, ldc) || g.cols() == 0)
+    return kernels::conv_gemm_gathered(g, x, tb, N, B, ldb, beta, C, ldc);
+  kernels::with_active_kernel([&](auto kernel) {
+    kernels::conv_gemm_by_position<decltype(kernel)>(g, x, tb, N, B, ldb, beta, C, ldc);
+  });
 }
 inline void conv_gemm(const ConvGeometry& g, const double* x, Trans tb, int N, const double* B, int ldb, double beta,
                       double* C, int ldc) {
@@ -198,10 +183,23 @@ inline void conv_gemm(const ConvGeometry& g, const double* x, Trans tb, int N, c
   gemm_reference(Trans::N, tb, g.rows(), N, g.cols(), cols, g.cols(), B, ldb, beta, C, ldc);
 }
 
-// C (cols, N) = im2col(x)^T * B + beta * C;  B: (rows, N).
+namespace kernels {
+inline void conv_gemm_t_gathered(const ConvGeometry& g, const float* x, int N, const float* B, int ldb, float beta,
+                                 float* C, int ldc) {
+  sgemm_dispatch(Im2colCols{g, x}, Trans::N, g.cols(), N, g.rows(), B, ldb, beta, C, ldc);
+}
+}  // namespace kernels
+
+// C (cols, N) = im2col(x)^T * B + beta * C;  B: (rows, N). By kernel tap where that pays
+// (kernels/conv_by_position.hpp), else with im2col(x)^T gathered by the SGEMM's packing.
 inline void conv_gemm_t(const ConvGeometry& g, const float* x, int N, const float* B, int ldb, float beta, float* C,
                         int ldc) {
-  kernels::sgemm_dispatch(kernels::Im2colCols{g, x}, Trans::N, g.cols(), N, g.rows(), B, ldb, beta, C, ldc);
+  if (g.cols() <= 0 || N <= 0) return;
+  if (!kernels::conv_t_by_tap_pays(g) || g.rows() == 0)
+    return kernels::conv_gemm_t_gathered(g, x, N, B, ldb, beta, C, ldc);
+  kernels::with_active_kernel([&](auto kernel) {
+    kernels::conv_gemm_t_by_position<decltype(kernel)>(g, x, N, B, ldb, beta, C, ldc);
+  });
 }
 inline void conv_gemm_t(const ConvGeometry& g, const double* x, int N, const double* B, int ldb, double beta, double* C,
                         int ldc) {

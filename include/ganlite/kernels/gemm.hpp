@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #include "gemm_microkernels.hpp"
 #include "gemm_ref.hpp"
@@ -45,6 +48,34 @@ inline int k_block(int K) {
   return (K + blocks - 1) / blocks;
 }
 
+// dst[j * MR + r] = src[r][j] for r < MR, j < len: MR channel runs interleaved into a packed
+// sliver. On x86-64 four rows at a time go through a 4 x 4 transpose in SSE registers (4 loads,
+// 8 shuffles, 4 stores per 16 floats) instead of one scalar load and store per float.
+template <int MR>
+inline void interleave_rows(const float* const* src, int len, float* dst) {
+  int j = 0;
+#if defined(__SSE2__)
+  constexpr int R4 = MR / 4 * 4;
+  if constexpr (R4 > 0) {
+    for (; j + 4 <= len; j += 4) {
+      for (int r = 0; r < R4; r += 4) {
+        __m128 a = _mm_loadu_ps(src[r] + j), b = _mm_loadu_ps(src[r + 1] + j);
+        __m128 c = _mm_loadu_ps(src[r + 2] + j), d = _mm_loadu_ps(src[r + 3] + j);
+        _MM_TRANSPOSE4_PS(a, b, c, d);
+        _mm_storeu_ps(dst + j * MR + r, a);
+        _mm_storeu_ps(dst + (j + 1) * MR + r, b);
+        _mm_storeu_ps(dst + (j + 2) * MR + r, c);
+        _mm_storeu_ps(dst + (j + 3) * MR + r, d);
+      }
+      for (int jj = j; jj < j + 4; ++jj)
+        for (int r = R4; r < MR; ++r) dst[jj * MR + r] = src[r][jj];
+    }
+  }
+#endif
+  for (; j < len; ++j)
+    for (int r = 0; r < MR; ++r) dst[j * MR + r] = src[r][j];
+}
+
 // Packs rows [i0, i0+mc) x cols [k0, k0+kc) of op(A) into MR-row slivers (k-major, zero-padded).
 template <int MR>
 void pack_a(Trans ta, const float* A, int lda, int i0, int k0, int mc, int kc, float* dst) {
@@ -61,6 +92,11 @@ void pack_a(Trans ta, const float* A, int lda, int i0, int k0, int mc, int kc, f
     } else {  // op(A)(i,k) = A[i][k]: gather one column of MR rows per k
       const float* src[MR];
       for (int r = 0; r < MR; ++r) src[r] = A + static_cast<std::ptrdiff_t>(i0 + s + std::min(r, rows - 1)) * lda + k0;
+      if (rows == MR) {
+        interleave_rows<MR>(src, kc, dst);
+        dst += static_cast<std::ptrdiff_t>(kc) * MR;
+        continue;
+      }
       for (int k = 0; k < kc; ++k) {
         for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[r][k] : 0.0f;
         dst += MR;
@@ -118,6 +154,31 @@ inline PackBuffers& thread_pack_buffers() {
   return buffers;
 }
 
+// The macro-kernel: C (mc x nc, row stride ldc) = beta * C + a * b, from an A block packed in
+// MR-row slivers (kc floats per row) and B slivers of kc x NR floats, b_stride floats apart.
+template <class Kernel>
+void macro_kernel(int mc, int nc, int kc, const float* a, const float* b, std::ptrdiff_t b_stride, float* C, int ldc,
+                  float beta) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  alignas(64) float tile[MR * NR];
+  for (int jr = 0; jr < nc; jr += NR) {
+    const int nr = std::min(NR, nc - jr);
+    const float* bp = b + (jr / NR) * b_stride;
+    for (int ir = 0; ir < mc; ir += MR) {
+      const int mr = std::min(MR, mc - ir);
+      const float* ap = a + static_cast<std::ptrdiff_t>(ir) * kc;
+      float* c = C + static_cast<std::ptrdiff_t>(ir) * ldc + jr;
+      if (mr == MR && nr == NR) {
+        Kernel::run(kc, ap, bp, c, ldc, beta);
+      } else {  // edge tile: compute in a full local tile, copy the valid part
+        Kernel::run(kc, ap, bp, tile, NR, 0.0f);
+        for (int r = 0; r < mr; ++r)
+          for (int j = 0; j < nr; ++j) update_c(c[static_cast<std::ptrdiff_t>(r) * ldc + j], beta, tile[r * NR + j]);
+      }
+    }
+  }
+}
+
 // Single-threaded blocked GEMM on the sub-problem rows [m0,m1) x cols [n0,n1) of C.
 template <class Kernel, class ASource>
 void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, int K, const float* B, int ldb,
@@ -130,7 +191,6 @@ void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, i
   const std::size_t need_b = static_cast<std::size_t>((std::min(kNC, n1 - n0) + NR - 1) / NR * NR) * KC;
   if (buf.a.size() < need_a) buf.a.resize(need_a);
   if (buf.b.size() < need_b) buf.b.resize(need_b);
-  alignas(64) float tile[MR * NR];
 
   for (int jc = n0; jc < n1; jc += kNC) {
     const int nc = std::min(kNC, n1 - jc);
@@ -141,22 +201,8 @@ void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, i
       for (int ic = m0; ic < m1; ic += MC) {
         const int mc = std::min(MC, m1 - ic);
         A.template pack<MR>(ic, pc, mc, kc, buf.a.data());
-        for (int jr = 0; jr < nc; jr += NR) {
-          const int nr = std::min(NR, nc - jr);
-          const float* bp = buf.b.data() + static_cast<std::ptrdiff_t>(jr) * kc;
-          for (int ir = 0; ir < mc; ir += MR) {
-            const int mr = std::min(MR, mc - ir);
-            const float* ap = buf.a.data() + static_cast<std::ptrdiff_t>(ir) * kc;
-            float* c = C + static_cast<std::ptrdiff_t>(ic + ir) * ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              Kernel::run(kc, ap, bp, c, ldc, beta_p);
-            } else {  // edge tile: compute in a full local tile, copy the valid part
-              Kernel::run(kc, ap, bp, tile, NR, 0.0f);
-              for (int r = 0; r < mr; ++r)
-                for (int j = 0; j < nr; ++j) update_c(c[static_cast<std::ptrdiff_t>(r) * ldc + j], beta_p, tile[r * NR + j]);
-            }
-          }
-        }
+        macro_kernel<Kernel>(mc, nc, kc, buf.a.data(), buf.b.data(), static_cast<std::ptrdiff_t>(kc) * NR,
+                             C + static_cast<std::ptrdiff_t>(ic) * ldc + jc, ldc, beta_p);
       }
     }
   }
@@ -300,6 +346,18 @@ inline void sgemv(const DenseA& A, Trans tb, int M, int K, const float* B, int l
   }
 }
 
+// f(Kernel{}) with the active micro-kernel's type: one switch for every driver.
+template <class F>
+void with_active_kernel(F&& f) {
+  switch (active_gemm_kernel()) {
+#ifdef GANLITE_X86
+    case GemmKernel::Avx512: return f(Avx512Kernel{});
+    case GemmKernel::Avx2: return f(Avx2Kernel{});
+#endif
+    default: return f(PortableKernel{});
+  }
+}
+
 // C = op(A) * op(B) + beta * C for any A source, on the active micro-kernel.
 template <class ASource>
 void sgemm_dispatch(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
@@ -313,13 +371,9 @@ void sgemm_dispatch(const ASource& A, Trans tb, int M, int N, int K, const float
       }
     return;
   }
-  switch (active_gemm_kernel()) {
-#ifdef GANLITE_X86
-    case GemmKernel::Avx512: return sgemm_parallel<Avx512Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
-    case GemmKernel::Avx2: return sgemm_parallel<Avx2Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
-#endif
-    default: return sgemm_parallel<PortableKernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
-  }
+  with_active_kernel([&](auto kernel) {
+    sgemm_parallel<decltype(kernel)>(A, tb, M, N, K, B, ldb, beta, C, ldc);
+  });
 }
 }  // namespace kernels
 
