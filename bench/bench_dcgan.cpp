@@ -1,6 +1,8 @@
 // BM_TrainStep/<batch>: one full training step of the seed DCGAN (DcganTrainer::train_step:
 // G forward, D on real and fake, all backward passes, both Adam updates). Counter GFLOPS counts
-// the GEMM arithmetic of the step (kDcganGemms, scaled by batch), the bulk of all work.
+// the GEMM arithmetic of the step in the im2col formulation (kDcganGemms, scaled by batch), the
+// bulk of all work: a nominal rate, since the by-position convolutions
+// (kernels/conv_by_position.hpp) skip the products with padding zeros that im2col counts.
 // BM_Layer/<net>/<index>_<name>/<fwd|bwd>: each layer of both networks at batch 256, with the
 // input it sees in training.
 #include <benchmark/benchmark.h>
