@@ -145,6 +145,27 @@ TEST_CASE("conv_gemm and conv_gemm_t, gathered, are bit-identical to im2col + ge
   }
 }
 
+// For the by-position tests: C (rows x N, row stride ldc) before a call with beta 0 holds NaN,
+// which must not leak into the result (C is not read when beta is 0).
+static void poison(std::vector<float>& c, int rows, int N, int ldc) {
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < N; ++j) c[static_cast<size_t>(i) * ldc + j] = NAN;
+}
+
+// got against the double reference within 1e-5 * sqrt(K) of the largest |C|; the ldc padding
+// of every row must be as it was in before.
+static void check_strided(const std::vector<float>& got, const std::vector<double>& want,
+                          const std::vector<float>& before, int rows, int N, int ldc, int K) {
+  double scale = 1e-30, worst = 0;
+  for (double v : want) scale = std::max(scale, std::abs(v));
+  for (int i = 0; i < rows; ++i) {
+    const size_t row = static_cast<size_t>(i) * ldc;
+    for (int j = 0; j < N; ++j) worst = std::max(worst, std::abs(got[row + j] - want[row + j]) / scale);
+    for (int j = N; j < ldc; ++j) REQUIRE(got[row + j] == before[row + j]);
+  }
+  CHECK(worst <= 1e-5 * std::sqrt(static_cast<double>(K)));
+}
+
 // The by-position paths (kernels/conv_by_position.hpp) sum in another order and skips the padding
 // products, so it is held to the reference within the SGEMM tolerance (1e-5 * sqrt(K) relative to
 // the largest |C|), on every kernel: batches that are not multiples of MR, N not a multiple of
@@ -165,7 +186,6 @@ TEST_CASE("conv_gemm and conv_gemm_t by output position equal the reference and 
     const ConvGeometry& g = geoms[gi];
     const int N = gi < std::size(cases) ? cases[gi].n : 19, rows = g.rows(), cols = g.cols(), ldc = N + 3;
     CAPTURE(gi);
-    CAPTURE(kernels::conv_by_position_pays(g, ldc));  // both paths are tested whichever conv_gemm takes
     std::vector<float> x(static_cast<size_t>(g.batch) * g.y.in * g.x.in * g.channels), Bw(static_cast<size_t>(cols) * N);
     std::vector<float> Bt(static_cast<size_t>(N) * cols), C0(static_cast<size_t>(rows) * ldc);
     for (auto* v : {&x, &Bw, &Bt, &C0})
@@ -178,25 +198,15 @@ TEST_CASE("conv_gemm and conv_gemm_t by output position equal the reference and 
         const int ldb = tb == Trans::N ? N : cols;
         std::vector<double> Bd(B.begin(), B.end()), want(C0.begin(), C0.end());
         gemm_reference<double>(Trans::N, tb, rows, N, cols, cold.data(), cols, Bd.data(), ldb, beta, want.data(), ldc);
-        double scale = 1e-30;
-        for (double v : want) scale = std::max(scale, std::abs(v));
         for (GemmKernel k : kernels_here()) {
           set_gemm_kernel(k);
           CAPTURE(gemm_kernel_name(k));
           std::vector<float> got = C0;
-          if (beta == 0.0f)  // C is not read when beta is 0: NaN there must not leak into the result
-            for (int i = 0; i < rows; ++i)
-              for (int j = 0; j < N; ++j) got[static_cast<size_t>(i) * ldc + j] = NAN;
+          if (beta == 0.0f) poison(got, rows, N, ldc);
           kernels::with_active_kernel([&](auto kernel) {
             kernels::conv_gemm_by_position<decltype(kernel)>(g, x.data(), tb, N, B.data(), ldb, beta, got.data(), ldc);
           });
-          double worst = 0;
-          for (int i = 0; i < rows; ++i) {
-            for (int j = 0; j < N; ++j)
-              worst = std::max(worst, std::abs(got[static_cast<size_t>(i) * ldc + j] - want[static_cast<size_t>(i) * ldc + j]) / scale);
-            for (int j = N; j < ldc; ++j) REQUIRE(got[static_cast<size_t>(i) * ldc + j] == C0[static_cast<size_t>(i) * ldc + j]);
-          }
-          CHECK(worst <= 1e-5 * std::sqrt(static_cast<double>(cols)));
+          check_strided(got, want, C0, rows, N, ldc, cols);
         }
         set_gemm_kernel(GemmKernel::Auto);
       }
@@ -208,25 +218,15 @@ TEST_CASE("conv_gemm and conv_gemm_t by output position equal the reference and 
     for (const float beta : {0.0f, 1.0f}) {
       std::vector<double> want(Ct0.begin(), Ct0.end());
       gemm_reference<double>(Trans::T, Trans::N, cols, N, rows, cold.data(), cols, Byd.data(), N + 1, beta, want.data(), ldc);
-      double scale = 1e-30;
-      for (double v : want) scale = std::max(scale, std::abs(v));
       for (GemmKernel k : kernels_here()) {
         set_gemm_kernel(k);
         CAPTURE(gemm_kernel_name(k));
         std::vector<float> got = Ct0;
-        if (beta == 0.0f)
-          for (int i = 0; i < cols; ++i)
-            for (int j = 0; j < N; ++j) got[static_cast<size_t>(i) * ldc + j] = NAN;
+        if (beta == 0.0f) poison(got, cols, N, ldc);
         kernels::with_active_kernel([&](auto kernel) {
           kernels::conv_gemm_t_by_position<decltype(kernel)>(g, x.data(), N, By.data(), N + 1, beta, got.data(), ldc);
         });
-        double worst = 0;
-        for (int i = 0; i < cols; ++i) {
-          for (int j = 0; j < N; ++j)
-            worst = std::max(worst, std::abs(got[static_cast<size_t>(i) * ldc + j] - want[static_cast<size_t>(i) * ldc + j]) / scale);
-          for (int j = N; j < ldc; ++j) REQUIRE(got[static_cast<size_t>(i) * ldc + j] == Ct0[static_cast<size_t>(i) * ldc + j]);
-        }
-        CHECK(worst <= 1e-5 * std::sqrt(static_cast<double>(rows)));
+        check_strided(got, want, Ct0, cols, N, ldc, rows);
       }
       set_gemm_kernel(GemmKernel::Auto);
     }
