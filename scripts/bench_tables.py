@@ -2,7 +2,7 @@
 """Turns the raw outputs of scripts/run_benchmarks.sh into the Markdown tables of docs/performance.md.
 
 Usage: python3 scripts/bench_tables.py [DIR]      (default runs/bench)
-Reads the medians Google Benchmark reports (--benchmark_repetitions=3); prints Markdown.
+Reads the medians Google Benchmark reports (--benchmark_repetitions=3, 5 for the training step); prints Markdown.
 """
 import re
 import sys

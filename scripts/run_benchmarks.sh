@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark behind docs/performance.md, in one go, and keeps the raw outputs.
-#   bash scripts/run_benchmarks.sh [OUT_DIR]        (default runs/bench; ~6 minutes on 2 cores)
+#   bash scripts/run_benchmarks.sh [OUT_DIR]        (default runs/bench; ~10 minutes on 2 cores)
 # Builds build-bench (Release, -O3 -march=native, benchmarks on) first. Needs MNIST for the
 # memory measurement: $GANLITE_MNIST_DIR, else ../shared/mnist. Run it on an otherwise idle
 # machine: the figures are medians, but a busy neighbour still moves them.
@@ -14,14 +14,15 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DGANLITE_BUILD_BENCHMARKS=
 cmake --build build-bench -j2 --target ganlite_bench mnist_dcgan >/dev/null
 bench=build-bench/bench/ganlite_bench
 agg=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
+agg5=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)  # the step: the headline figure
 
 echo "== machine" | tee "$out/machine.txt"
 { lscpu | grep -E 'Model name|^CPU\(s\)|Thread|L1d|L2|L3'; date -u; git rev-parse --short HEAD; } | tee -a "$out/machine.txt"
 
 echo "== training step, 2 threads"
-"$bench" --threads=2 --benchmark_filter='BM_TrainStep' "${agg[@]}" | tee "$out/trainstep_2t.txt"
+"$bench" --threads=2 --benchmark_filter='BM_TrainStep' "${agg5[@]}" | tee "$out/trainstep_2t.txt"
 echo "== training step, 1 thread"
-"$bench" --threads=1 --benchmark_filter='BM_TrainStep/256' "${agg[@]}" | tee "$out/trainstep_1t.txt"
+"$bench" --threads=1 --benchmark_filter='BM_TrainStep/256' "${agg5[@]}" | tee "$out/trainstep_1t.txt"
 echo "== SGEMM per DCGAN shape"
 "$bench" --threads=2 --benchmark_filter='BM_Sgemm/.*/(ganlite_avx512|ganlite_avx2|eigen|openblas)' "${agg[@]}" | tee "$out/sgemm.txt"
 echo "== layers, 2 threads and 1 thread"
