@@ -83,64 +83,74 @@ struct PixelCursor {
 };
 
 // op(A) = im2col(x)^T: row i is tap (ky, kx, c), column k is output pixel (n, oy, ox).
-// A sliver whose MR rows are consecutive channels of one tap (the common case) is MR contiguous
-// floats per pixel. Those slivers are packed pixel by pixel across the whole block — each pixel's
-// channel run is read once, while its cache lines are hot, and the pixel's position is computed
-// once — and the few slivers that straddle two taps element by element afterwards.
+// An MR-row sliver is one run of consecutive channels of one tap, or — where it straddles a tap
+// boundary, or holds fewer than MR rows — two such runs and/or zero rows: its segments. The
+// block is packed pixel by pixel, every segment of every sliver per pixel: each pixel's channels
+// are read while their cache lines are hot, and its position is computed once.
 struct Im2colCols {
   const ConvGeometry& g;
   const float* x;
   template <int MR>
   void pack(int i0, int k0, int mc, int kc, float* dst) const {
     const int C = g.channels, H = g.y.in, W = g.x.in, KW = g.x.kernel;
-    constexpr int kMaxSlivers = (kMC + MR - 1) / MR;
+    constexpr int kMaxSlivers = (kMC + MR - 1) / MR, kMaxSegments = kMaxSlivers * 3;  // C >= MR: <= 2 runs + zeros
     if (mc > kMaxSlivers * MR) {  // more rows than sgemm_blocked ever asks for: in pieces
       for (int s = 0; s < mc; s += kMaxSlivers * MR)
         pack<MR>(i0 + s, k0, std::min(kMaxSlivers * MR, mc - s), kc, dst + static_cast<std::ptrdiff_t>(s) * kc);
       return;
     }
-    const int slivers = (mc + MR - 1) / MR;
-    int tap_dy[kMaxSlivers], tap_dx[kMaxSlivers], first_ch[kMaxSlivers], count[kMaxSlivers], whole[kMaxSlivers];
-    int n_whole = 0;
-    for (int s = 0; s < slivers; ++s) {
-      const int i = i0 + s * MR, tap = i / C, rows = std::min(MR, mc - s * MR);
-      if (i - tap * C + rows > C) continue;  // straddles two taps: second pass
-      tap_dy[n_whole] = tap / KW - g.y.pad_before;
-      tap_dx[n_whole] = tap % KW - g.x.pad_before;
-      first_ch[n_whole] = i - tap * C;
-      count[n_whole] = rows;
-      whole[n_whole++] = s;
+    if (C < MR) return pack_by_element<MR>(i0, k0, mc, kc, dst);  // runs of fewer than MR channels
+    struct Segment {
+      std::ptrdiff_t at;  // dst offset of the segment's first row at pixel 0
+      int dy, dx, ch, count;  // tap offset from the window's corner, first channel, rows; count < 0: -count zero rows
+    };
+    Segment seg[kMaxSegments];
+    int n_seg = 0;
+    for (int s = 0; s * MR < mc; ++s) {
+      const int rows = std::min(MR, mc - s * MR);
+      for (int r = 0; r < rows;) {
+        const int i = i0 + s * MR + r, tap = i / C, ch = i - tap * C, count = std::min(rows - r, C - ch);
+        seg[n_seg++] = {static_cast<std::ptrdiff_t>(s) * kc * MR + r, tap / KW - g.y.pad_before, tap % KW - g.x.pad_before, ch, count};
+        r += count;
+      }
+      if (rows < MR) seg[n_seg++] = {static_cast<std::ptrdiff_t>(s) * kc * MR + rows, 0, 0, 0, rows - MR};
     }
     PixelCursor p(g, k0);
     for (int k = 0; k < kc; ++k, p.next()) {
       const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(p.n) * H;
       const int y0 = p.oy * g.y.stride, x0 = p.ox * g.x.stride;
-      for (int w = 0; w < n_whole; ++w) {
-        float* d = dst + (static_cast<std::ptrdiff_t>(whole[w]) * kc + k) * MR;
-        const int iy = y0 + tap_dy[w], ix = x0 + tap_dx[w], rows = count[w];
-        int r = 0;
-        if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
-          std::memcpy(d, x + ((image + iy) * W + ix) * C + first_ch[w], sizeof(float) * rows);
-          r = rows;
+      float* const dk = dst + static_cast<std::ptrdiff_t>(k) * MR;
+      for (int e = 0; e < n_seg; ++e) {
+        const Segment& sg = seg[e];
+        float* d = dk + sg.at;
+        const int iy = y0 + sg.dy, ix = x0 + sg.dx;
+        if (sg.count < 0 || iy < 0 || iy >= H || ix < 0 || ix >= W) {
+          std::fill(d, d + (sg.count < 0 ? -sg.count : sg.count), 0.0f);
+        } else if (sg.count == MR) {  // the common case: a fixed-size copy the compiler inlines
+          std::memcpy(d, x + ((image + iy) * W + ix) * C + sg.ch, sizeof(float) * MR);
+        } else {
+          const float* src = x + ((image + iy) * W + ix) * C + sg.ch;
+          for (int r = 0; r < sg.count; ++r) d[r] = src[r];
         }
-        for (; r < MR; ++r) d[r] = 0.0f;
       }
     }
-    if (n_whole == slivers) return;
-    for (int s = 0, w = 0; s < slivers; ++s) {
-      if (w < n_whole && whole[w] == s) {
-        ++w;
-        continue;
-      }
-      const int rows = std::min(MR, mc - s * MR), first = i0 + s * MR;
+  }
+
+  // Images with fewer channels than MR (the 1-channel layers: every row its own tap): element by
+  // element, sliver by sliver, each row's tap offsets computed once.
+  template <int MR>
+  void pack_by_element(int i0, int k0, int mc, int kc, float* dst) const {
+    const int C = g.channels, H = g.y.in, W = g.x.in, KW = g.x.kernel;
+    for (int s = 0; s * MR < mc; ++s, dst += static_cast<std::ptrdiff_t>(kc) * MR) {
+      const int rows = std::min(MR, mc - s * MR);
       int dy[MR], dx[MR], ch[MR];
       for (int r = 0; r < MR; ++r) {
-        const int i = first + std::min(r, rows - 1), tap = i / C;
+        const int i = i0 + s * MR + std::min(r, rows - 1), tap = i / C;
         dy[r] = tap / KW - g.y.pad_before;
         dx[r] = tap % KW - g.x.pad_before;
         ch[r] = i - tap * C;
       }
-      float* d = dst + static_cast<std::ptrdiff_t>(s) * kc * MR;
+      float* d = dst;
       PixelCursor p(g, k0);
       for (int k = 0; k < kc; ++k, d += MR, p.next()) {
         const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(p.n) * H;
