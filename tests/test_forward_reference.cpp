@@ -8,6 +8,8 @@
 #include <ganlite/ganlite.hpp>
 #include <limits>
 
+#include "kernels_here.hpp"
+
 using namespace ganlite;
 
 static Tensor<float> random_image(int n, int h, int w, int c, Rng& rng) {
@@ -129,6 +131,49 @@ TEST_CASE("conv_adjoint equals the direct transposed-convolution loop") {
     double worst = 0;
     for (std::size_t i = 0; i < want.size(); ++i) worst = std::max(worst, std::abs(gotd[i] - want[i]));
     CHECK(worst < 1e-12);
+  }
+}
+
+// The column path of the transposed convolution in float (kernels/gemm_col2im.hpp: each tile of
+// u W^T added into v as soon as it is computed) against the direct loop, on every micro-kernel
+// the CPU has: v-channel counts that are and are not multiples of the kernels' NR (column
+// slivers straddling two taps), strides 2 and 3, 'valid' padding, a kernel smaller than the
+// stride, several images per thread and per block; its result must not depend on the thread count.
+TEST_CASE("transposed convolution with GEMM tiles added straight into the image equals the direct loop") {
+  struct Case { int b, h, w, c, f, k, s; Padding p; };
+  const Case cases[] = {{13, 7, 7, 16, 64, 5, 2, Padding::Same}, {3, 7, 6, 5, 17, 5, 2, Padding::Valid},
+                        {4, 5, 4, 9, 3, 3, 3, Padding::Same},    {7, 4, 5, 3, 40, 1, 2, Padding::Valid},
+                        {2, 9, 9, 33, 8, 4, 2, Padding::Same}};
+  for (const Case& cs : cases) {
+    Rng rng(500 + cs.f);
+    Tensor<float> x = random_image(cs.b, cs.h, cs.w, cs.c, rng), w({cs.k, cs.k, cs.f, cs.c});
+    for (auto& v : w) v = static_cast<float>(rng.normal());
+    const int OH = conv_transpose_out(cs.h, cs.k, cs.s, cs.p), OW = conv_transpose_out(cs.w, cs.k, cs.s, cs.p);
+    const ConvGeometry g{cs.b, cs.f, conv_axis(OH, cs.k, cs.s, cs.p), conv_axis(OW, cs.k, cs.s, cs.p)};
+    const Tensor<double> want = conv2d_transpose_direct(x, w, cs.s, cs.p);
+    CAPTURE(cs.f);
+    CAPTURE(cs.s);
+    auto run = [&](Tensor<float>& got) {
+      kernels::with_active_kernel([&](auto kernel) {
+        kernels::gemm_col2im<decltype(kernel)>(g, cs.c, cs.f, x.data(), w.data(), got.data());
+      });
+    };
+    for (GemmKernel k : kernels_here()) {
+      set_gemm_kernel(k);
+      CAPTURE(gemm_kernel_name(k));
+      Tensor<float> got({cs.b, OH, OW, cs.f}, 123.0f);  // overwritten everywhere
+      run(got);
+      check_close(got, want);
+    }
+    set_gemm_kernel(GemmKernel::Auto);
+    const int before = num_threads();
+    Tensor<float> one({cs.b, OH, OW, cs.f}), two({cs.b, OH, OW, cs.f});
+    set_num_threads(1);
+    run(one);
+    set_num_threads(2);
+    run(two);
+    set_num_threads(before);
+    CHECK(std::equal(one.begin(), one.end(), two.begin()));
   }
 }
 

@@ -8,15 +8,10 @@
 #include <ganlite/ganlite.hpp>
 #include <vector>
 
+#include "kernels_here.hpp"
+
 using namespace ganlite;
 
-static std::vector<GemmKernel> kernels_here() {
-  std::vector<GemmKernel> ks{GemmKernel::Portable};
-  const GemmKernel best = kernels::detect_gemm_kernel();
-  if (best == GemmKernel::Avx2 || best == GemmKernel::Avx512) ks.push_back(GemmKernel::Avx2);
-  if (best == GemmKernel::Avx512) ks.push_back(GemmKernel::Avx512);
-  return ks;
-}
 
 static void check_gemm(Trans ta, Trans tb, int M, int N, int K, float beta, Rng& rng) {
   const int lda = (ta == Trans::N ? K : M) + 3, ldb = (tb == Trans::N ? N : K) + 1, ldc = N + 2;

@@ -15,8 +15,10 @@
 #pragma once
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "conv_gemm.hpp"
+#include "gemm_col2im.hpp"
 
 namespace ganlite {
 namespace kernels {
@@ -93,12 +95,19 @@ void conv_adjoint(const ConvGeometry& g, int cu, int cv, const T* u, const T* w,
 
 // v = the adjoint of convolution g applied to u (shapes as conv_adjoint), by whichever path
 // conv_adjoint_pays picks: by pixel phase, or as cols = u W^T (rows x KH*KW*cv, in the per-thread
-// scratch buffer) summed into v by col2im. Conv2DTranspose's forward and Conv2D's input gradient.
+// scratch buffer) summed into v by col2im — in float, each tile of cols added into v as it is
+// computed (kernels/gemm_col2im.hpp). Conv2DTranspose's forward and Conv2D's input gradient.
 template <class T>
 void transposed_convolution(const ConvGeometry& g, int cu, int cv, const T* u, const T* w, T* v) {
   if (conv_adjoint_pays(g, cv)) {
     conv_adjoint(g, cu, cv, u, w, v);
     return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    if (kernels::gemm_col2im_fits(cu)) {  // the same, without the column matrix
+      kernels::with_active_kernel([&](auto kernel) { kernels::gemm_col2im<decltype(kernel)>(g, cu, cv, u, w, v); });
+      return;
+    }
   }
   const int rows = g.rows(), K = g.cols();
   T* cols = scratch_buffer<T>(static_cast<std::size_t>(rows) * K);

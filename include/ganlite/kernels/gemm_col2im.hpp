@@ -1,0 +1,83 @@
+// ganlite/kernels/gemm_col2im.hpp — v = col2im(u W^T) without the column matrix.
+//
+// The column path of the transposed convolution (kernels/conv_adjoint.hpp) is cols = u W^T — one
+// row per u-pixel, one column per tap and v-channel — followed by col2im, which adds every
+// column of a row into the v-pixel that tap reaches. Here each MR x NR tile of the product is
+// added into v as soon as the micro-kernel has computed it, so the column matrix (80 MB for the
+// DCGAN's 7x7x128 -> 14x14x64 layers at batch 256) is never written nor read back, and there is
+// no separate col2im pass. Threads own whole images, so no two add to one pixel, and every
+// image is summed in a fixed order (tap, then u-pixel): the result does not depend on the
+// thread count. It rounds differently from cols + col2im (the same additions in another order).
+#pragma once
+#include <algorithm>
+
+#include "gemm.hpp"
+#include "im2col.hpp"
+
+namespace ganlite {
+namespace kernels {
+
+// One K block: each tile is final when it is added (cu = the u-channels, the GEMM's K).
+inline bool gemm_col2im_fits(int cu) { return cu <= kKC; }
+
+// g: the forward convolution from v-space to u-space; u: (B, g.y.out, g.x.out, cu),
+// w: (KH, KW, cv, cu) -> v: (B, g.y.in, g.x.in, cv), overwritten. Needs gemm_col2im_fits(cu).
+template <class Kernel>
+void gemm_col2im(const ConvGeometry& g, int cu, int cv, const float* u, const float* w, float* v) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  const int P = g.y.out * g.x.out, N = g.y.kernel * g.x.kernel * cv, slivers = (N + NR - 1) / NR;
+  const int H = g.y.in, W = g.x.in, KW = g.x.kernel, OW = g.x.out;
+  const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(cu) * NR, image = static_cast<std::ptrdiff_t>(H) * W * cv;
+
+  // op(B) = W^T (cu x N): w read as N rows of cu floats, transposed by the packing.
+  thread_local AlignedVector<float> packed_b;  // the calling thread's; the workers only read it
+  if (packed_b.size() < static_cast<std::size_t>(slivers * sliver_len)) packed_b.resize(slivers * sliver_len);
+  float* const bp_all = packed_b.data();
+#pragma omp parallel for schedule(static) if (slivers > 1 && slivers * sliver_len > 65536)
+  for (int s = 0; s < slivers; ++s) pack_b<NR>(Trans::T, w, cu, 0, s * NR, cu, std::min(NR, N - s * NR), bp_all + s * sliver_len);
+
+  const int images_per_block = std::max(1, kMC / P);  // A blocks of whole images
+  const int nt = std::max(1, std::min(num_threads(), g.batch));
+#pragma omp parallel num_threads(nt) if (nt > 1)
+  {
+    const int lo = static_cast<int>(static_cast<long>(g.batch) * thread_id() / nt);
+    const int hi = static_cast<int>(static_cast<long>(g.batch) * (thread_id() + 1) / nt);
+    PackBuffers& buf = thread_pack_buffers();
+    const std::size_t need = static_cast<std::size_t>((images_per_block * P + MR - 1) / MR * MR) * cu;
+    if (buf.a.size() < need) buf.a.resize(need);
+    std::fill(v + lo * image, v + hi * image, 0.0f);
+    alignas(64) float tile[MR * NR];
+    for (int n0 = lo; n0 < hi; n0 += images_per_block) {
+      const int row0 = n0 * P, mc = std::min(images_per_block, hi - n0) * P;
+      pack_a<MR>(Trans::N, u, cu, row0, 0, mc, cu, buf.a.data());
+      for (int jr = 0; jr < N; jr += NR) {
+        const int nr = std::min(NR, N - jr), tap = jr / cv, c0 = jr - tap * cv;
+        const bool one_tap = c0 + nr <= cv;  // else the sliver's columns straddle two taps
+        const float* bp = bp_all + (jr / NR) * sliver_len;
+        for (int ir = 0; ir < mc; ir += MR) {
+          Kernel::run(cu, buf.a.data() + static_cast<std::ptrdiff_t>(ir) * cu, bp, tile, NR, 0.0f);
+          for (int r = 0; r < std::min(MR, mc - ir); ++r) {
+            const int row = row0 + ir + r, pos = row % P;
+            const int top = pos / OW * g.y.stride - g.y.pad_before, left = pos % OW * g.x.stride - g.x.pad_before;
+            float* const vn = v + (row / P) * image;
+            const float* t = tile + r * NR;
+            if (one_tap) {
+              const int iy = top + tap / KW, ix = left + tap % KW;
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+              float* d = vn + (static_cast<std::ptrdiff_t>(iy) * W + ix) * cv + c0;
+              for (int j = 0; j < nr; ++j) d[j] += t[j];
+            } else {
+              for (int j = 0; j < nr; ++j) {
+                const int col = jr + j, tp = col / cv, iy = top + tp / KW, ix = left + tp % KW;
+                if (iy >= 0 && iy < H && ix >= 0 && ix < W) vn[(static_cast<std::ptrdiff_t>(iy) * W + ix) * cv + col - tp * cv] += t[j];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace kernels
+}  // namespace ganlite
