@@ -31,10 +31,21 @@ def gflops(counter):
 
 def main():
     d = Path(sys.argv[1] if len(sys.argv) > 1 else "runs/bench")
+    peak = None
+    if (d / "peak_2t.txt").exists():
+        print("### Measured FMA peak (GFLOP/s)\n\n| kernel | 2 threads | 1 thread |\n| --- | ---: | ---: |")
+        one = {n: c for n, _, c in rows(d / "peak_1t.txt")} if (d / "peak_1t.txt").exists() else {}
+        for name, _, c in rows(d / "peak_2t.txt"):
+            g1 = f"{gflops(one[name]['GFLOPS']):.0f}" if name in one else "–"
+            print(f"| {name.split('/')[1]} | {gflops(c['GFLOPS']):.0f} | {g1} |")
+            if name.endswith("avx512") or peak is None:
+                peak = gflops(c["GFLOPS"])
+        print()
     print("### Training step (2 threads)\n\n| batch | ms / step | images / s | GEMM GFLOP/s |\n| ---: | ---: | ---: | ---: |")
     for name, ms, c in rows(d / "trainstep_2t.txt"):
         b = int(name.split("/")[1])
-        print(f"| {b} | {ms:.0f} | {b / ms * 1000:.0f} | {gflops(c['GFLOPS']):.0f} |")
+        share = f" ({gflops(c['GFLOPS']) / peak:.0%} of peak)" if peak else ""
+        print(f"| {b} | {ms:.0f} | {b / ms * 1000:.0f} | {gflops(c['GFLOPS']):.0f}{share} |")
     for name, ms, c in rows(d / "trainstep_1t.txt"):
         print(f"\n1 thread, {name}: {ms:.0f} ms ({gflops(c['GFLOPS']):.0f} GEMM GFLOP/s)")
 

@@ -19,6 +19,9 @@ agg5=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)  # the 
 echo "== machine" | tee "$out/machine.txt"
 { lscpu | grep -E 'Model name|^CPU\(s\)|Thread|L1d|L2|L3'; date -u; git rev-parse --short HEAD; } | tee -a "$out/machine.txt"
 
+echo "== measured FMA peak, 2 threads and 1 thread"
+"$bench" --threads=2 --benchmark_filter='BM_FmaPeak' "${agg[@]}" | tee "$out/peak_2t.txt"
+"$bench" --threads=1 --benchmark_filter='BM_FmaPeak' "${agg[@]}" | tee "$out/peak_1t.txt"
 echo "== training step, 2 threads"
 "$bench" --threads=2 --benchmark_filter='BM_TrainStep' "${agg5[@]}" | tee "$out/trainstep_2t.txt"
 echo "== training step, 1 thread"
