@@ -21,20 +21,15 @@ constexpr long kIters = 20'000'000;  // per thread, 12 FMAs each
 
 // All registers start at zero (uninitialised ones could hold denormals, whose micro-code
 // assists make FMAs a hundred times slower), and the whole loop is one asm block.
-__attribute__((target("avx512f"))) void fma_loop_avx512() {
-  asm volatile(GANLITE_12(GANLITE_ZERO512) GANLITE_ZERO512(12) GANLITE_ZERO512(13)
-               "mov %0, %%rcx\n\t"
-               "1:\n\t" GANLITE_12(GANLITE_FMA512) "dec %%rcx\n\t"
-               "jnz 1b\n\t" ::"r"(kIters)
-               : GANLITE_CLOBBERS);
-}
-__attribute__((target("avx2,fma"))) void fma_loop_avx2() {
-  asm volatile(GANLITE_12(GANLITE_ZERO256) GANLITE_ZERO256(12) GANLITE_ZERO256(13)
-               "mov %0, %%rcx\n\t"
-               "1:\n\t" GANLITE_12(GANLITE_FMA256) "dec %%rcx\n\t"
-               "jnz 1b\n\t" ::"r"(kIters)
-               : GANLITE_CLOBBERS);
-}
+#define GANLITE_FMA_LOOP(name, isa, ZERO, FMA)                                                      \
+  __attribute__((target(isa))) void name() {                                                         \
+    asm volatile(GANLITE_12(ZERO) ZERO(12) ZERO(13) "mov %0, %%rcx\n\t"                              \
+                 "1:\n\t" GANLITE_12(FMA) "dec %%rcx\n\t"                                           \
+                 "jnz 1b\n\t" ::"r"(kIters)                                                            \
+                 : GANLITE_CLOBBERS);                                                                 \
+  }
+GANLITE_FMA_LOOP(fma_loop_avx512, "avx512f", GANLITE_ZERO512, GANLITE_FMA512)
+GANLITE_FMA_LOOP(fma_loop_avx2, "avx2,fma", GANLITE_ZERO256, GANLITE_FMA256)
 
 void BM_FmaPeak(benchmark::State& st, void (*loop)(), int lanes) {
   const int threads = ganlite::num_threads();
