@@ -70,14 +70,10 @@ void conv_gemm_by_position(const ConvGeometry& g, const float* x, Trans tb, int 
                            float beta, float* C, int ldc) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR, MC = (kMC / MR) * MR;
   const int Cin = g.channels, W = g.x.in, KW = g.x.kernel, OW = g.x.out, P = g.y.out * g.x.out, K = g.cols();
-  const int slivers = (N + NR - 1) / NR, ldc_pos = P * ldc;  // rows of one position: one per image
+  const int ldc_pos = P * ldc;  // rows of one position: one per image
   const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(g.y.in) * W * Cin, sliver_len = static_cast<std::ptrdiff_t>(K) * NR;
 
-  thread_local AlignedVector<float> packed_b;  // the calling thread's; the workers only read it
-  if (packed_b.size() < static_cast<std::size_t>(slivers * sliver_len)) packed_b.resize(slivers * sliver_len);
-  float* const bp_all = packed_b.data();
-#pragma omp parallel for schedule(static) if (slivers > 1 && sliver_len * slivers > 65536)
-  for (int s = 0; s < slivers; ++s) pack_b<NR>(tb, B, ldb, 0, s * NR, K, std::min(NR, N - s * NR), bp_all + s * sliver_len);
+  const float* const bp_all = pack_b_whole<NR>(tb, B, ldb, K, N);
 
   auto taps_at = [&](int pos) { return valid_taps(g.y, pos / OW).count() * valid_taps(g.x, pos % OW).count(); };
   auto run_position = [&](int pos, float* a_buf) {

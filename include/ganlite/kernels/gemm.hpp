@@ -142,6 +142,22 @@ void pack_b(Trans tb, const float* B, int ldb, int k0, int j0, int kc, int nc, f
   }
 }
 
+// op(B) (K x N) packed whole: NR-column slivers of K x NR floats, one after another, so the K
+// range of any piece of the product is a contiguous part of each sliver (sliver s starts at
+// s * K * NR). Into the calling thread's buffer, reused by its later calls; OpenMP workers
+// started by the caller only read it.
+template <int NR>
+const float* pack_b_whole(Trans tb, const float* B, int ldb, int K, int N) {
+  thread_local AlignedVector<float> packed;
+  const int slivers = (N + NR - 1) / NR;
+  const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(K) * NR;
+  if (packed.size() < static_cast<std::size_t>(slivers * sliver_len)) packed.resize(slivers * sliver_len);
+  float* const dst = packed.data();
+#pragma omp parallel for schedule(static) if (slivers > 1 && slivers * sliver_len > 65536)
+  for (int s = 0; s < slivers; ++s) pack_b<NR>(tb, B, ldb, 0, s * NR, K, std::min(NR, N - s * NR), dst + s * sliver_len);
+  return dst;
+}
+
 // C's update rule everywhere outside the micro-kernels: beta == 0 never reads C (it may hold NaN).
 inline void update_c(float& c, float beta, float value) { c = beta == 0.0f ? value : beta * c + value; }
 

@@ -25,16 +25,12 @@ inline bool gemm_col2im_fits(int cu) { return cu <= kKC; }
 template <class Kernel>
 void gemm_col2im(const ConvGeometry& g, int cu, int cv, const float* u, const float* w, float* v) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
-  const int P = g.y.out * g.x.out, N = g.y.kernel * g.x.kernel * cv, slivers = (N + NR - 1) / NR;
+  const int P = g.y.out * g.x.out, N = g.y.kernel * g.x.kernel * cv;
   const int H = g.y.in, W = g.x.in, KW = g.x.kernel, OW = g.x.out;
   const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(cu) * NR, image = static_cast<std::ptrdiff_t>(H) * W * cv;
 
   // op(B) = W^T (cu x N): w read as N rows of cu floats, transposed by the packing.
-  thread_local AlignedVector<float> packed_b;  // the calling thread's; the workers only read it
-  if (packed_b.size() < static_cast<std::size_t>(slivers * sliver_len)) packed_b.resize(slivers * sliver_len);
-  float* const bp_all = packed_b.data();
-#pragma omp parallel for schedule(static) if (slivers > 1 && slivers * sliver_len > 65536)
-  for (int s = 0; s < slivers; ++s) pack_b<NR>(Trans::T, w, cu, 0, s * NR, cu, std::min(NR, N - s * NR), bp_all + s * sliver_len);
+  const float* const bp_all = pack_b_whole<NR>(Trans::T, w, cu, cu, N);
 
   const int images_per_block = std::max(1, kMC / P);  // A blocks of whole images
   const int nt = std::max(1, std::min(num_threads(), g.batch));
