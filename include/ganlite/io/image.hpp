@@ -69,6 +69,15 @@ inline void write_png(const std::string& path, const GrayImage& img) {
 // checked before decoding: a few bytes claiming 30000 x 30000 pixels must not allocate gigabytes.
 inline GrayImage read_image_gray(const std::string& path, long max_pixels = 16L << 20) {
   const std::string data = read_file(path, std::size_t(64) << 20);
+  // stb's PNM header parser overflows a signed int on numbers of 10+ digits (undefined
+  // behaviour, found by fuzz_image): such a header is refused before stb reads it.
+  if (data.size() >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7') {
+    int run = 0;
+    for (std::size_t i = 2; i < std::min<std::size_t>(data.size(), 256); ++i) {
+      run = (data[i] >= '0' && data[i] <= '9') ? run + 1 : 0;
+      if (run > 9) throw IoError(path + ": not a readable image (PNM header number too long)");
+    }
+  }
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(data.data()), static_cast<int>(data.size()), &w, &h, &channels))
     throw IoError(path + ": not a readable image (" + std::string(stbi_failure_reason()) + ")");
