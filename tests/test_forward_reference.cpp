@@ -153,25 +153,32 @@ TEST_CASE("transposed convolution with GEMM tiles added straight into the image 
     const Tensor<double> want = conv2d_transpose_direct(x, w, cs.s, cs.p);
     CAPTURE(cs.f);
     CAPTURE(cs.s);
-    auto run = [&](Tensor<float>& got) {
+    auto run = [&](float* got) {
       kernels::with_active_kernel([&](auto kernel) {
-        kernels::gemm_col2im<decltype(kernel)>(g, cs.c, cs.f, x.data(), w.data(), got.data());
+        kernels::gemm_col2im<decltype(kernel)>(g, cs.c, cs.f, x.data(), w.data(), got);
       });
     };
     for (GemmKernel k : kernels_here()) {
       set_gemm_kernel(k);
       CAPTURE(gemm_kernel_name(k));
-      Tensor<float> got({cs.b, OH, OW, cs.f}, 123.0f);  // overwritten everywhere
-      run(got);
+      // The micro-kernels add their rows into v unchecked by AddressSanitizer: 64 guard floats
+      // on each side must stay untouched. Everything between is overwritten.
+      constexpr int kGuard = 64;
+      Tensor<float> got({cs.b, OH, OW, cs.f});
+      std::vector<float> guarded(got.size() + 2 * kGuard, 123.0f);
+      run(guarded.data() + kGuard);
+      std::copy(guarded.begin() + kGuard, guarded.end() - kGuard, got.begin());
       check_close(got, want);
+      CHECK(std::all_of(guarded.begin(), guarded.begin() + kGuard, [](float f) { return f == 123.0f; }));
+      CHECK(std::all_of(guarded.end() - kGuard, guarded.end(), [](float f) { return f == 123.0f; }));
     }
     set_gemm_kernel(GemmKernel::Auto);
     const int before = num_threads();
     Tensor<float> one({cs.b, OH, OW, cs.f}), two({cs.b, OH, OW, cs.f});
     set_num_threads(1);
-    run(one);
+    run(one.data());
     set_num_threads(2);
-    run(two);
+    run(two.data());
     set_num_threads(before);
     CHECK(std::equal(one.begin(), one.end(), two.begin()));
   }

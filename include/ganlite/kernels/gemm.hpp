@@ -82,12 +82,15 @@ void pack_a(Trans ta, const float* A, int lda, int i0, int k0, int mc, int kc, f
   for (int s = 0; s < mc; s += MR) {
     const int rows = std::min(MR, mc - s);
     if (ta == Trans::T) {  // op(A)(i,k) = A[k][i]: MR contiguous floats per k
-      for (int k = 0; k < kc; ++k) {
-        const float* src = A + static_cast<std::ptrdiff_t>(k0 + k) * lda + i0 + s;
+      const float* src = A + static_cast<std::ptrdiff_t>(k0) * lda + i0 + s;
+      for (int k = 0; k < kc; ++k, src += lda, dst += MR) {
+        if (rows == MR) {  // a fixed-size copy: whole vector moves, not a loop of `rows` floats
+          std::memcpy(dst, src, sizeof(float) * MR);
+          continue;
+        }
         int r = 0;
         for (; r < rows; ++r) dst[r] = src[r];
         for (; r < MR; ++r) dst[r] = 0.0f;
-        dst += MR;
       }
     } else {  // op(A)(i,k) = A[i][k]: gather one column of MR rows per k
       const float* src[MR];

@@ -35,15 +35,31 @@ namespace ganlite::kernels {
 struct PortableKernel {
   static constexpr int MR = 4, NR = 16;
   GANLITE_NO_ASAN static void run(int kc, const float* a, const float* b, float* c, int ldc, float beta) {
-    float acc[MR][NR] = {};
-    for (int k = 0; k < kc; ++k, a += MR, b += NR)
-      for (int r = 0; r < MR; ++r)
-        for (int j = 0; j < NR; ++j) acc[r][j] += a[r] * b[j];
+    float acc[MR][NR];
+    accumulate(kc, a, b, acc);
     for (int r = 0; r < MR; ++r)
       for (int j = 0; j < NR; ++j) {
         float& dst = c[static_cast<std::ptrdiff_t>(r) * ldc + j];
         dst = beta == 0.0f ? acc[r][j] : beta * dst + acc[r][j];
       }
+  }
+  // Adds tile row r into rows[r] (NR floats), skipping null rows: for products whose rows land in
+  // scattered places (kernels/gemm_col2im.hpp).
+  GANLITE_NO_ASAN static void add_to_rows(int kc, const float* a, const float* b, float* const* rows) {
+    float acc[MR][NR];
+    accumulate(kc, a, b, acc);
+    for (int r = 0; r < MR; ++r)
+      if (float* dst = rows[r])
+        for (int j = 0; j < NR; ++j) dst[j] += acc[r][j];
+  }
+
+ private:
+  GANLITE_NO_ASAN static void accumulate(int kc, const float* a, const float* b, float (&acc)[MR][NR]) {
+    for (int r = 0; r < MR; ++r)
+      for (int j = 0; j < NR; ++j) acc[r][j] = 0.0f;
+    for (int k = 0; k < kc; ++k, a += MR, b += NR)
+      for (int r = 0; r < MR; ++r)
+        for (int j = 0; j < NR; ++j) acc[r][j] += a[r] * b[j];
   }
 };
 
@@ -54,17 +70,7 @@ struct Avx2Kernel {
   GANLITE_NO_ASAN __attribute__((target("avx2,fma"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
                                                         float beta) {
     __m256 acc[MR][2];
-#pragma GCC unroll 6
-    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-    for (int k = 0; k < kc; ++k, a += MR, b += NR) {
-      const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-#pragma GCC unroll 6
-      for (int r = 0; r < MR; ++r) {
-        const __m256 ar = _mm256_broadcast_ss(a + r);
-        acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
-        acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
-      }
-    }
+    accumulate(kc, a, b, acc);
     const __m256 vb = _mm256_set1_ps(beta);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) {
@@ -77,6 +83,33 @@ struct Avx2Kernel {
       _mm256_storeu_ps(cr + 8, acc[r][1]);
     }
   }
+  GANLITE_NO_ASAN __attribute__((target("avx2,fma"))) static void add_to_rows(int kc, const float* a, const float* b,
+                                                                float* const* rows) {
+    __m256 acc[MR][2];
+    accumulate(kc, a, b, acc);
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r)
+      if (float* cr = rows[r]) {
+        _mm256_storeu_ps(cr, _mm256_add_ps(_mm256_loadu_ps(cr), acc[r][0]));
+        _mm256_storeu_ps(cr + 8, _mm256_add_ps(_mm256_loadu_ps(cr + 8), acc[r][1]));
+      }
+  }
+
+ private:
+  __attribute__((target("avx2,fma"), always_inline)) static inline void accumulate(int kc, const float* a, const float* b,
+                                                                                  __m256 (&acc)[MR][2]) {
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int k = 0; k < kc; ++k, a += MR, b += NR) {
+      const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+#pragma GCC unroll 6
+      for (int r = 0; r < MR; ++r) {
+        const __m256 ar = _mm256_broadcast_ss(a + r);
+        acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
+        acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
+      }
+    }
+  }
 };
 
 // AVX-512F: 12 rows x 32 columns = 24 zmm accumulators; broadcasts fold into the FMA's memory
@@ -85,13 +118,45 @@ struct Avx512Kernel {
   static constexpr int MR = 12, NR = 32;
   GANLITE_NO_ASAN __attribute__((target("avx512f"))) static void run(int kc, const float* a, const float* b, float* c, int ldc,
                                                        float beta) {
-    __m512 acc[MR][2];
 #pragma GCC unroll 12
     for (int r = 0; r < MR; ++r) {
-      acc[r][0] = acc[r][1] = _mm512_setzero_ps();
       _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<std::ptrdiff_t>(r) * ldc), _MM_HINT_T0);
       _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<std::ptrdiff_t>(r) * ldc + 16), _MM_HINT_T0);
     }
+    __m512 acc[MR][2];
+    accumulate(kc, a, b, acc);
+    const __m512 vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; ++r) {
+      float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
+      if (beta != 0.0f) {
+        acc[r][0] = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr), acc[r][0]);
+        acc[r][1] = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16), acc[r][1]);
+      }
+      _mm512_storeu_ps(cr, acc[r][0]);
+      _mm512_storeu_ps(cr + 16, acc[r][1]);
+    }
+  }
+  GANLITE_NO_ASAN __attribute__((target("avx512f"))) static void add_to_rows(int kc, const float* a, const float* b,
+                                                               float* const* rows) {
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; ++r)
+      if (rows[r]) _mm_prefetch(reinterpret_cast<const char*>(rows[r]), _MM_HINT_T0);
+    __m512 acc[MR][2];
+    accumulate(kc, a, b, acc);
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; ++r)
+      if (float* cr = rows[r]) {
+        _mm512_storeu_ps(cr, _mm512_add_ps(_mm512_loadu_ps(cr), acc[r][0]));
+        _mm512_storeu_ps(cr + 16, _mm512_add_ps(_mm512_loadu_ps(cr + 16), acc[r][1]));
+      }
+  }
+
+ private:
+  __attribute__((target("avx512f"), always_inline)) static inline void accumulate(int kc, const float* a, const float* b,
+                                                                                 __m512 (&acc)[MR][2]) {
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (int k = 0; k < kc; ++k, a += MR, b += NR) {
       // B streams from L2: ask for it 8 k-steps ahead (2 cache lines per step).
       _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
@@ -103,17 +168,6 @@ struct Avx512Kernel {
         acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
         acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
       }
-    }
-    const __m512 vb = _mm512_set1_ps(beta);
-#pragma GCC unroll 12
-    for (int r = 0; r < MR; ++r) {
-      float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
-      if (beta != 0.0f) {
-        acc[r][0] = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr), acc[r][0]);
-        acc[r][1] = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16), acc[r][1]);
-      }
-      _mm512_storeu_ps(cr, acc[r][0]);
-      _mm512_storeu_ps(cr + 16, acc[r][1]);
     }
   }
 };
