@@ -95,13 +95,10 @@ void conv_gemm_by_position(const ConvGeometry& g, const float* x, Trans tb, int 
         const std::ptrdiff_t k_run = static_cast<std::ptrdiff_t>(ky * KW + tx.first) * Cin;  // its first column of B
         for (int p = 0; p < run; p += kc_max, first = false) {
           const int kc = std::min(kc_max, run - p);
-          for (int s = 0; s < mc; s += MR) {  // A block: mc images x kc floats of the run
-            const float* src[MR];
-            for (int r = 0; r < MR; ++r) src[r] = run0 + (ic + std::min(s + r, mc - 1)) * image + p;
-            interleave_rows<MR>(src, kc, a_buf + static_cast<std::ptrdiff_t>(s) * kc);
-          }
-          macro_kernel<Kernel>(mc, N, kc, a_buf, bp_all + (k_run + p) * NR, sliver_len,
-                               c_pos + static_cast<std::ptrdiff_t>(ic) * ldc_pos, ldc_pos, first ? beta : 1.0f);
+          // A block: mc images x kc floats of the run, read in place (one image apart)
+          macro_kernel_in_place<Kernel>(mc, N, kc, run0 + ic * image + p, image, a_buf, bp_all + (k_run + p) * NR,
+                                        sliver_len, c_pos + static_cast<std::ptrdiff_t>(ic) * ldc_pos, ldc_pos,
+                                        first ? beta : 1.0f);
         }
       }
     }

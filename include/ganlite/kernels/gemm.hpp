@@ -198,6 +198,44 @@ void macro_kernel(int mc, int nc, int kc, const float* a, const float* b, std::p
   }
 }
 
+// The macro-kernel with A read in place instead of packed: row i of the mc x kc block is the kc
+// floats at a + i * lda (the by-position convolutions: one image's run per row). Whole MR-row
+// slivers go to the kernel as row pointers; a part sliver at the bottom is packed into `pack`
+// (MR x kc floats) once. Same products in the same order as packing all of A.
+template <class Kernel>
+void macro_kernel_in_place(int mc, int nc, int kc, const float* a, std::ptrdiff_t lda, float* pack, const float* b,
+                           std::ptrdiff_t b_stride, float* C, int ldc, float beta) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  alignas(64) float tile[MR * NR];
+  const int full = mc / MR * MR;
+  if (full < mc) {
+    const float* src[MR];
+    for (int r = 0; r < MR; ++r) src[r] = a + std::min(full + r, mc - 1) * lda;
+    interleave_rows<MR>(src, kc, pack);
+  }
+  for (int jr = 0; jr < nc; jr += NR) {
+    const int nr = std::min(NR, nc - jr);
+    const float* bp = b + (jr / NR) * b_stride;
+    for (int ir = 0; ir < mc; ir += MR) {
+      const int mr = std::min(MR, mc - ir);
+      float* c = C + static_cast<std::ptrdiff_t>(ir) * ldc + jr;
+      if (mr == MR) {
+        const float* rows[MR];
+        for (int r = 0; r < MR; ++r) rows[r] = a + (ir + r) * lda;
+        if (nr == NR) {
+          Kernel::run_rows(kc, rows, bp, c, ldc, beta);
+          continue;
+        }
+        Kernel::run_rows(kc, rows, bp, tile, NR, 0.0f);
+      } else {
+        Kernel::run(kc, pack, bp, tile, NR, 0.0f);
+      }
+      for (int r = 0; r < mr; ++r)
+        for (int j = 0; j < nr; ++j) update_c(c[static_cast<std::ptrdiff_t>(r) * ldc + j], beta, tile[r * NR + j]);
+    }
+  }
+}
+
 // Single-threaded blocked GEMM on the sub-problem rows [m0,m1) x cols [n0,n1) of C.
 template <class Kernel, class ASource>
 void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, int K, const float* B, int ldb,
