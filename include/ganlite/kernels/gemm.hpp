@@ -173,6 +173,14 @@ inline PackBuffers& thread_pack_buffers() {
   return buffers;
 }
 
+// An edge tile: the micro-kernel computed a whole MR x NR tile into `tile`; its valid mr x nr
+// part goes into C.
+template <int NR>
+inline void store_part_tile(const float* tile, int mr, int nr, float* c, int ldc, float beta) {
+  for (int r = 0; r < mr; ++r)
+    for (int j = 0; j < nr; ++j) update_c(c[static_cast<std::ptrdiff_t>(r) * ldc + j], beta, tile[r * NR + j]);
+}
+
 // The macro-kernel: C (mc x nc, row stride ldc) = beta * C + a * b, from an A block packed in
 // MR-row slivers (kc floats per row) and B slivers of kc x NR floats, b_stride floats apart.
 template <class Kernel>
@@ -191,8 +199,7 @@ void macro_kernel(int mc, int nc, int kc, const float* a, const float* b, std::p
         Kernel::run(kc, ap, bp, c, ldc, beta);
       } else {  // edge tile: compute in a full local tile, copy the valid part
         Kernel::run(kc, ap, bp, tile, NR, 0.0f);
-        for (int r = 0; r < mr; ++r)
-          for (int j = 0; j < nr; ++j) update_c(c[static_cast<std::ptrdiff_t>(r) * ldc + j], beta, tile[r * NR + j]);
+        store_part_tile<NR>(tile, mr, nr, c, ldc, beta);
       }
     }
   }
@@ -219,19 +226,19 @@ void macro_kernel_in_place(int mc, int nc, int kc, const float* a, std::ptrdiff_
     for (int ir = 0; ir < mc; ir += MR) {
       const int mr = std::min(MR, mc - ir);
       float* c = C + static_cast<std::ptrdiff_t>(ir) * ldc + jr;
-      if (mr == MR) {
-        const float* rows[MR];
-        for (int r = 0; r < MR; ++r) rows[r] = a + (ir + r) * lda;
-        if (nr == NR) {
-          Kernel::run_rows(kc, rows, bp, c, ldc, beta);
-          continue;
-        }
-        Kernel::run_rows(kc, rows, bp, tile, NR, 0.0f);
-      } else {
+      if (mr < MR) {  // the packed part sliver, through a local tile
         Kernel::run(kc, pack, bp, tile, NR, 0.0f);
+        store_part_tile<NR>(tile, mr, nr, c, ldc, beta);
+        continue;
       }
-      for (int r = 0; r < mr; ++r)
-        for (int j = 0; j < nr; ++j) update_c(c[static_cast<std::ptrdiff_t>(r) * ldc + j], beta, tile[r * NR + j]);
+      const float* rows[MR];
+      for (int r = 0; r < MR; ++r) rows[r] = a + (ir + r) * lda;
+      if (nr == NR) {
+        Kernel::run_rows(kc, rows, bp, c, ldc, beta);
+      } else {
+        Kernel::run_rows(kc, rows, bp, tile, NR, 0.0f);
+        store_part_tile<NR>(tile, mr, nr, c, ldc, beta);
+      }
     }
   }
 }
