@@ -2,7 +2,7 @@
 """Turns the raw outputs of scripts/run_benchmarks.sh into the Markdown tables of docs/performance.md.
 
 Usage: python3 scripts/bench_tables.py [DIR]      (default runs/bench)
-Reads the medians Google Benchmark reports (--benchmark_repetitions=3, 5 for the training step); prints Markdown.
+Reads the medians Google Benchmark reports (--benchmark_repetitions=3; 5 for the training step, 7 for\nthe SGEMM shapes) and the alternating step-vs-PyTorch rounds; prints Markdown.
 """
 import re
 import sys
@@ -48,6 +48,21 @@ def main():
         print(f"| {b} | {ms:.0f} | {b / ms * 1000:.0f} | {gflops(c['GFLOPS']):.0f}{share} |")
     for name, ms, c in rows(d / "trainstep_1t.txt"):
         print(f"\n1 thread, {name}: {ms:.0f} ms ({gflops(c['GFLOPS']):.0f} GEMM GFLOP/s)")
+
+    pairs = sorted(d.glob("pair*_ganlite.txt"))
+    if pairs:
+        print("\n### Training step vs PyTorch's best configuration, alternating rounds (batch 256, 2 cores)\n")
+        print("| round | ganlite ms / step | PyTorch best ms / step | ratio |\n| ---: | ---: | ---: | ---: |")
+        ratios = []
+        for g in pairs:
+            r = g.name[len("pair"):-len("_ganlite.txt")]
+            ours = rows(g)[0][1]
+            best = re.search(r"^best: .*?([0-9.]+) ms/step$", (d / f"pair{r}_pytorch.txt").read_text(), re.M)
+            theirs = float(best.group(1))
+            ratios.append(theirs / ours)
+            print(f"| {r} | {ours:.0f} | {theirs:.0f} | {theirs / ours:.2f} |")
+        ratios.sort()
+        print(f"\nmedian ratio over {len(ratios)} rounds: {ratios[len(ratios) // 2]:.2f}")
 
     print("\n### SGEMM per shape (2 threads), ms (GFLOP/s)\n")
     table, order = {}, []

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark behind docs/performance.md, in one go, and keeps the raw outputs.
-#   bash scripts/run_benchmarks.sh [OUT_DIR]        (default runs/bench; ~10 minutes on 2 cores)
+#   bash scripts/run_benchmarks.sh [OUT_DIR]        (default runs/bench; ~20 minutes on 2 cores)
 # Builds build-bench (Release, -O3 -march=native, benchmarks on) first. Needs MNIST for the
 # memory measurement: $GANLITE_MNIST_DIR, else ../shared/mnist. Run it on an otherwise idle
 # machine: the figures are medians, but a busy neighbour still moves them.
@@ -27,13 +27,23 @@ echo "== training step, 2 threads"
 echo "== training step, 1 thread"
 "$bench" --threads=1 --benchmark_filter='BM_TrainStep/256' "${agg5[@]}" | tee "$out/trainstep_1t.txt"
 echo "== SGEMM per DCGAN shape"
-"$bench" --threads=2 --benchmark_filter='BM_Sgemm/.*/(ganlite_avx512|ganlite_avx2|eigen|openblas)' "${agg[@]}" | tee "$out/sgemm.txt"
+# 7 repetitions of every (shape, library) in random order: the VM's slow spells last minutes, and
+# running each library's repetitions back to back would hand a whole spell to one of them.
+"$bench" --threads=2 --benchmark_filter='BM_Sgemm/.*/(ganlite_avx512|ganlite_avx2|eigen|openblas)' \
+  --benchmark_repetitions=7 --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+  | tee "$out/sgemm.txt"
 echo "== layers, 2 threads and 1 thread"
 "$bench" --threads=2 --benchmark_filter='BM_Layer' | tee "$out/layers_2t.txt"
 "$bench" --threads=1 --benchmark_filter='BM_Layer' | tee "$out/layers_1t.txt"
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "== PyTorch"
-  /usr/bin/python3 bench/pytorch_step.py | tee "$out/pytorch.txt"
+  # ganlite's step and PyTorch's, alternately, three rounds: each round's ratio compares the two
+  # within minutes of each other; the table reports every round and the median ratio.
+  echo "== training step vs PyTorch, alternating rounds"
+  for r in 1 2 3; do
+    "$bench" --threads=2 --benchmark_filter='BM_TrainStep/256/' "${agg[@]}" | tee "$out/pair${r}_ganlite.txt"
+    /usr/bin/python3 bench/pytorch_step.py | tee "$out/pair${r}_pytorch.txt"
+  done
+  cp "$out/pair1_pytorch.txt" "$out/pytorch.txt"
 else
   echo "(python3-torch not installed: no PyTorch comparison)" | tee "$out/pytorch.txt"
 fi

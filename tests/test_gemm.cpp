@@ -58,7 +58,7 @@ TEST_CASE("SGEMM equals the reference on odd and degenerate shapes") {
 
 TEST_CASE("SGEMM equals the reference across cache-block boundaries") {
   Rng rng(43);
-  // K crosses kKC (256), M crosses kMC, N crosses several NR tiles; also skinny DCGAN-like shapes.
+  // K crosses kKC (512), M crosses kMC (288), N crosses several NR tiles; also skinny DCGAN-like shapes.
   // The last two take the K-split path (small C, K >= 2 * kSplitK), with a partial last chunk.
   const int shapes[][3] = {{300, 70, 600}, {145, 257, 513}, {1000, 25, 64}, {257, 1, 300}, {64, 300, 25}, {3, 700, 1},
                            {25, 64, 9001}, {7, 3, 12289}};

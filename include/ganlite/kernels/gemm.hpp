@@ -79,31 +79,36 @@ inline void interleave_rows(const float* const* src, int len, float* dst) {
 // Packs rows [i0, i0+mc) x cols [k0, k0+kc) of op(A) into MR-row slivers (k-major, zero-padded).
 template <int MR>
 void pack_a(Trans ta, const float* A, int lda, int i0, int k0, int mc, int kc, float* dst) {
-  for (int s = 0; s < mc; s += MR) {
-    const int rows = std::min(MR, mc - s);
-    if (ta == Trans::T) {  // op(A)(i,k) = A[k][i]: MR contiguous floats per k
-      const float* src = A + static_cast<std::ptrdiff_t>(k0) * lda + i0 + s;
-      for (int k = 0; k < kc; ++k, src += lda, dst += MR) {
-        if (rows == MR) {  // a fixed-size copy: whole vector moves, not a loop of `rows` floats
-          std::memcpy(dst, src, sizeof(float) * MR);
-          continue;
-        }
+  if (ta == Trans::T) {  // op(A)(i,k) = A[k][i]: row k of A holds MR contiguous floats of every sliver
+    // Row by row: each row's mc floats are read once, contiguously, and dealt out to the slivers.
+    // (Sliver by sliver would read MR floats lda apart per k — a new page per k, mc / MR times over.)
+    const int full = mc / MR, rest = mc - full * MR;
+    const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(kc) * MR;
+    for (int k = 0; k < kc; ++k) {
+      const float* src = A + static_cast<std::ptrdiff_t>(k0 + k) * lda + i0;
+      float* d = dst + static_cast<std::ptrdiff_t>(k) * MR;
+      for (int s = 0; s < full; ++s, src += MR, d += sliver_len)
+        std::memcpy(d, src, sizeof(float) * MR);  // a fixed-size copy: whole vectors move
+      if (rest > 0) {
         int r = 0;
-        for (; r < rows; ++r) dst[r] = src[r];
-        for (; r < MR; ++r) dst[r] = 0.0f;
+        for (; r < rest; ++r) d[r] = src[r];
+        for (; r < MR; ++r) d[r] = 0.0f;
       }
-    } else {  // op(A)(i,k) = A[i][k]: gather one column of MR rows per k
-      const float* src[MR];
-      for (int r = 0; r < MR; ++r) src[r] = A + static_cast<std::ptrdiff_t>(i0 + s + std::min(r, rows - 1)) * lda + k0;
-      if (rows == MR) {
-        interleave_rows<MR>(src, kc, dst);
-        dst += static_cast<std::ptrdiff_t>(kc) * MR;
-        continue;
-      }
-      for (int k = 0; k < kc; ++k) {
-        for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[r][k] : 0.0f;
-        dst += MR;
-      }
+    }
+    return;
+  }
+  for (int s = 0; s < mc; s += MR) {  // op(A)(i,k) = A[i][k]: gather one column of MR rows per k
+    const int rows = std::min(MR, mc - s);
+    const float* src[MR];
+    for (int r = 0; r < MR; ++r) src[r] = A + static_cast<std::ptrdiff_t>(i0 + s + std::min(r, rows - 1)) * lda + k0;
+    if (rows == MR) {
+      interleave_rows<MR>(src, kc, dst);
+      dst += static_cast<std::ptrdiff_t>(kc) * MR;
+      continue;
+    }
+    for (int k = 0; k < kc; ++k) {
+      for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[r][k] : 0.0f;
+      dst += MR;
     }
   }
 }
