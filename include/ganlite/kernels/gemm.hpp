@@ -127,25 +127,37 @@ struct DenseA {
 // Packs rows [k0, k0+kc) x cols [j0, j0+nc) of op(B) into NR-column slivers (k-major, zero-padded).
 template <int NR>
 void pack_b(Trans tb, const float* B, int ldb, int k0, int j0, int kc, int nc, float* dst) {
-  for (int s = 0; s < nc; s += NR) {
+  const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(kc) * NR;
+  if (tb == Trans::N) {  // row k of B holds NR contiguous floats of every sliver
+    // Row by row, as pack_a's transposed case and for the same reason: a wide B (the dense
+    // layer's 12544 columns) read sliver by sliver touches a new page per k, nc / NR times over.
+    const int full = nc / NR, rest = nc - full * NR;
+    for (int k = 0; k < kc; ++k) {
+      const float* src = B + static_cast<std::ptrdiff_t>(k0 + k) * ldb + j0;
+      float* d = dst + static_cast<std::ptrdiff_t>(k) * NR;
+      for (int s = 0; s < full; ++s, src += NR, d += sliver_len) std::memcpy(d, src, sizeof(float) * NR);
+      if (rest > 0) {
+        std::memcpy(d, src, sizeof(float) * rest);
+        for (int j = rest; j < NR; ++j) d[j] = 0.0f;
+      }
+    }
+    return;
+  }
+  for (int s = 0; s < nc; s += NR, dst += sliver_len) {  // op(B)(k,j) = B[j][k]: NR rows of B interleaved
     const int cols = std::min(NR, nc - s);
-    if (tb == Trans::N) {  // contiguous rows of B
-      for (int k = 0; k < kc; ++k) {
-        const float* src = B + static_cast<std::ptrdiff_t>(k0 + k) * ldb + j0 + s;
-        std::memcpy(dst, src, sizeof(float) * cols);
-        for (int j = cols; j < NR; ++j) dst[j] = 0.0f;
-        dst += NR;
+    if (cols == NR) {
+      const float* src[NR];
+      for (int j = 0; j < NR; ++j) src[j] = B + static_cast<std::ptrdiff_t>(j0 + s + j) * ldb + k0;
+      interleave_rows<NR>(src, kc, dst);
+      continue;
+    }
+    for (int j = 0; j < NR; ++j) {
+      if (j < cols) {
+        const float* src = B + static_cast<std::ptrdiff_t>(j0 + s + j) * ldb + k0;
+        for (int k = 0; k < kc; ++k) dst[k * NR + j] = src[k];
+      } else {
+        for (int k = 0; k < kc; ++k) dst[k * NR + j] = 0.0f;
       }
-    } else {  // op(B)(k,j) = B[j][k]
-      for (int j = 0; j < NR; ++j) {
-        if (j < cols) {
-          const float* src = B + static_cast<std::ptrdiff_t>(j0 + s + j) * ldb + k0;
-          for (int k = 0; k < kc; ++k) dst[k * NR + j] = src[k];
-        } else {
-          for (int k = 0; k < kc; ++k) dst[k * NR + j] = 0.0f;
-        }
-      }
-      dst += static_cast<std::ptrdiff_t>(kc) * NR;
     }
   }
 }
