@@ -73,6 +73,12 @@ def main():
             order.append(key)
             table[key] = {}
         table[key][impl] = (ms, gflops(c["GFLOPS"]))
+    # Rows in the order bench/dcgan_shapes.hpp lists the products (the benchmark's own output is
+    # in random order: its repetitions are interleaved).
+    listed = re.findall(r'\{"[^"]+", Trans::(\w), Trans::(\w), (\d+), (\d+), (\d+)\}',
+                        (Path(__file__).resolve().parent.parent / "bench/dcgan_shapes.hpp").read_text())
+    canonical = [(m, k, n, ta + tb) for ta, tb, m, n, k in listed]
+    order.sort(key=lambda key: canonical.index(key) if key in canonical else len(canonical))
     impls = ["ganlite_avx512", "ganlite_avx2", "openblas", "eigen"]
     print("| M/K/N/op | " + " | ".join(impls) + " |\n| --- |" + " ---: |" * len(impls))
     sums = {i: 0.0 for i in impls}

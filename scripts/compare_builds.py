@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Compare ganlite_bench binaries of two (or more) builds on the same benchmarks, alternating.
 
-    python3 scripts/compare_builds.py FILTER ROUNDS BENCH_BINARY [BENCH_BINARY ...]
+    python3 scripts/compare_builds.py FILTER ROUNDS BENCH_BINARY [BENCH_BINARY ...] [-- BENCH_ARGS ...]
+
+Arguments after `--` go to every run (e.g. `-- --threads=1`).
 
 Each round runs every binary once with --benchmark_filter=FILTER, in forward order on even
 rounds and reversed on odd ones, so a slow spell of the machine hits every build about equally;
@@ -20,6 +22,12 @@ import sys
 def main(argv):
     if len(argv) < 4:
         sys.exit(__doc__)
+    extra = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, extra = argv[:at], argv[at + 1:]
+        if len(argv) < 4:
+            sys.exit(__doc__)
     pattern, binaries = argv[1], argv[3:]
     try:
         rounds = int(argv[2])
@@ -33,7 +41,7 @@ def main(argv):
     times = {}  # benchmark name -> binary -> [ms]
     for r in range(rounds):
         for b in binaries if r % 2 == 0 else binaries[::-1]:
-            run = subprocess.run([b, f"--benchmark_filter={pattern}", "--benchmark_format=json"],
+            run = subprocess.run([b, f"--benchmark_filter={pattern}", "--benchmark_format=json"] + extra,
                                  capture_output=True, text=True)
             if run.returncode != 0:
                 sys.exit(f"compare_builds.py: {b} failed (exit {run.returncode}): {run.stderr.strip()}")
