@@ -76,41 +76,53 @@ inline void interleave_rows(const float* const* src, int len, float* dst) {
     for (int r = 0; r < MR; ++r) dst[j * MR + r] = src[r][j];
 }
 
+// The two ways a packed operand is laid out in memory, shared by A and B. A panel of `width`
+// lines (A's rows or B's columns) by kc steps of k goes into W-wide slivers, k-major: sliver s
+// holds, for each k, the W values of lines s*W .. s*W+W-1 (zero past `width`).
+//
+// Lines across memory rows (A transposed, B as is): row k holds W contiguous floats of every
+// sliver, so it is read once, contiguously, and dealt out to the slivers. Reading sliver by
+// sliver instead would take W floats `ld` apart per k — a new page per k, width / W times over
+// (the weight gradients' A, the dense layer's 12544-column B).
+template <int W>
+void pack_dealing_rows(const float* src, int ld, int kc, int width, float* dst) {
+  const int full = width / W, rest = width - full * W;
+  const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(kc) * W;
+  for (int k = 0; k < kc; ++k) {
+    const float* s = src + static_cast<std::ptrdiff_t>(k) * ld;
+    float* d = dst + static_cast<std::ptrdiff_t>(k) * W;
+    for (int i = 0; i < full; ++i, s += W, d += sliver_len)
+      std::memcpy(d, s, sizeof(float) * W);  // a fixed-size copy: whole vectors move
+    if (rest > 0) {
+      std::memcpy(d, s, sizeof(float) * rest);
+      for (int j = rest; j < W; ++j) d[j] = 0.0f;
+    }
+  }
+}
+
+// Lines along memory rows (A as is, B transposed): each sliver interleaves W rows of kc floats.
+template <int W>
+void pack_interleaving_rows(const float* src, int ld, int kc, int width, float* dst) {
+  for (int s = 0; s < width; s += W, dst += static_cast<std::ptrdiff_t>(kc) * W) {
+    const int lines = std::min(W, width - s);
+    const float* row[W];
+    for (int r = 0; r < W; ++r) row[r] = src + static_cast<std::ptrdiff_t>(s + std::min(r, lines - 1)) * ld;
+    if (lines == W) {
+      interleave_rows<W>(row, kc, dst);
+      continue;
+    }
+    for (int k = 0; k < kc; ++k)
+      for (int r = 0; r < W; ++r) dst[static_cast<std::ptrdiff_t>(k) * W + r] = r < lines ? row[r][k] : 0.0f;
+  }
+}
+
 // Packs rows [i0, i0+mc) x cols [k0, k0+kc) of op(A) into MR-row slivers (k-major, zero-padded).
 template <int MR>
 void pack_a(Trans ta, const float* A, int lda, int i0, int k0, int mc, int kc, float* dst) {
-  if (ta == Trans::T) {  // op(A)(i,k) = A[k][i]: row k of A holds MR contiguous floats of every sliver
-    // Row by row: each row's mc floats are read once, contiguously, and dealt out to the slivers.
-    // (Sliver by sliver would read MR floats lda apart per k — a new page per k, mc / MR times over.)
-    const int full = mc / MR, rest = mc - full * MR;
-    const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(kc) * MR;
-    for (int k = 0; k < kc; ++k) {
-      const float* src = A + static_cast<std::ptrdiff_t>(k0 + k) * lda + i0;
-      float* d = dst + static_cast<std::ptrdiff_t>(k) * MR;
-      for (int s = 0; s < full; ++s, src += MR, d += sliver_len)
-        std::memcpy(d, src, sizeof(float) * MR);  // a fixed-size copy: whole vectors move
-      if (rest > 0) {
-        int r = 0;
-        for (; r < rest; ++r) d[r] = src[r];
-        for (; r < MR; ++r) d[r] = 0.0f;
-      }
-    }
-    return;
-  }
-  for (int s = 0; s < mc; s += MR) {  // op(A)(i,k) = A[i][k]: gather one column of MR rows per k
-    const int rows = std::min(MR, mc - s);
-    const float* src[MR];
-    for (int r = 0; r < MR; ++r) src[r] = A + static_cast<std::ptrdiff_t>(i0 + s + std::min(r, rows - 1)) * lda + k0;
-    if (rows == MR) {
-      interleave_rows<MR>(src, kc, dst);
-      dst += static_cast<std::ptrdiff_t>(kc) * MR;
-      continue;
-    }
-    for (int k = 0; k < kc; ++k) {
-      for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[r][k] : 0.0f;
-      dst += MR;
-    }
-  }
+  if (ta == Trans::T)  // op(A)(i,k) = A[k][i]
+    pack_dealing_rows<MR>(A + static_cast<std::ptrdiff_t>(k0) * lda + i0, lda, kc, mc, dst);
+  else
+    pack_interleaving_rows<MR>(A + static_cast<std::ptrdiff_t>(i0) * lda + k0, lda, kc, mc, dst);
 }
 
 // The A operand as the driver sees it: anything that can pack MR-row slivers of op(A). An explicit
@@ -127,39 +139,10 @@ struct DenseA {
 // Packs rows [k0, k0+kc) x cols [j0, j0+nc) of op(B) into NR-column slivers (k-major, zero-padded).
 template <int NR>
 void pack_b(Trans tb, const float* B, int ldb, int k0, int j0, int kc, int nc, float* dst) {
-  const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(kc) * NR;
-  if (tb == Trans::N) {  // row k of B holds NR contiguous floats of every sliver
-    // Row by row, as pack_a's transposed case and for the same reason: a wide B (the dense
-    // layer's 12544 columns) read sliver by sliver touches a new page per k, nc / NR times over.
-    const int full = nc / NR, rest = nc - full * NR;
-    for (int k = 0; k < kc; ++k) {
-      const float* src = B + static_cast<std::ptrdiff_t>(k0 + k) * ldb + j0;
-      float* d = dst + static_cast<std::ptrdiff_t>(k) * NR;
-      for (int s = 0; s < full; ++s, src += NR, d += sliver_len) std::memcpy(d, src, sizeof(float) * NR);
-      if (rest > 0) {
-        std::memcpy(d, src, sizeof(float) * rest);
-        for (int j = rest; j < NR; ++j) d[j] = 0.0f;
-      }
-    }
-    return;
-  }
-  for (int s = 0; s < nc; s += NR, dst += sliver_len) {  // op(B)(k,j) = B[j][k]: NR rows of B interleaved
-    const int cols = std::min(NR, nc - s);
-    if (cols == NR) {
-      const float* src[NR];
-      for (int j = 0; j < NR; ++j) src[j] = B + static_cast<std::ptrdiff_t>(j0 + s + j) * ldb + k0;
-      interleave_rows<NR>(src, kc, dst);
-      continue;
-    }
-    for (int j = 0; j < NR; ++j) {
-      if (j < cols) {
-        const float* src = B + static_cast<std::ptrdiff_t>(j0 + s + j) * ldb + k0;
-        for (int k = 0; k < kc; ++k) dst[k * NR + j] = src[k];
-      } else {
-        for (int k = 0; k < kc; ++k) dst[k * NR + j] = 0.0f;
-      }
-    }
-  }
+  if (tb == Trans::N)
+    pack_dealing_rows<NR>(B + static_cast<std::ptrdiff_t>(k0) * ldb + j0, ldb, kc, nc, dst);
+  else  // op(B)(k,j) = B[j][k]
+    pack_interleaving_rows<NR>(B + static_cast<std::ptrdiff_t>(j0) * ldb + k0, ldb, kc, nc, dst);
 }
 
 // op(B) (K x N) packed whole: NR-column slivers of K x NR floats, one after another, so the K
