@@ -50,6 +50,19 @@ def main():
         print(f"\n1 thread, {name}: {ms:.0f} ms ({gflops(c['GFLOPS']):.0f} GEMM GFLOP/s)")
 
     pairs = sorted(d.glob("pair*_ganlite.txt"))
+    scaling = [g for g in pairs if g.with_name(g.name.replace("_ganlite", "_ganlite_1t")).exists()]
+    if scaling:
+        print("\n### Thread scaling of the step, alternating rounds (batch 256)\n")
+        print("| round | 2 threads ms / step | 1 thread ms / step | ratio |\n| ---: | ---: | ---: | ---: |")
+        ratios = []
+        for g in scaling:
+            r = g.name[len("pair"):-len("_ganlite.txt")]
+            two, one = rows(g)[0][1], rows(g.with_name(f"pair{r}_ganlite_1t.txt"))[0][1]
+            ratios.append(one / two)
+            print(f"| {r} | {two:.0f} | {one:.0f} | {one / two:.2f} |")
+        ratios.sort()
+        print(f"\nmedian ratio over {len(ratios)} rounds: {ratios[len(ratios) // 2]:.2f}")
+    pairs = [g for g in pairs if (d / g.name.replace("_ganlite.txt", "_pytorch.txt")).exists()]
     if pairs:
         print("\n### Training step vs PyTorch's best configuration, alternating rounds (batch 256, 2 cores)\n")
         print("| round | ganlite ms / step | PyTorch best ms / step | ratio |\n| ---: | ---: | ---: | ---: |")

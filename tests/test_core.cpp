@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <algorithm>
 #include <fstream>
@@ -224,4 +225,20 @@ TEST_CASE("tanh_float is within 3 ulp of tanh on a dense sweep, exact at the lim
   CHECK(kernels::tanh_float(-std::numeric_limits<float>::infinity()) == -1.0f);
   CHECK(kernels::tanh_float(0.0f) == 0.0f);
   CHECK(std::isnan(kernels::tanh_float(std::numeric_limits<float>::quiet_NaN())));
+}
+
+TEST_CASE("Tensor storage: 64-byte aligned at every size, large buffers (huge-page hint) hold their values") {
+  for (std::size_t n : {std::size_t(1), std::size_t(17), std::size_t(1) << 20, (std::size_t(5) << 20) + 3}) {
+    Tensor<float> t({static_cast<int>(n)});
+    CAPTURE(n);
+    CHECK(reinterpret_cast<std::uintptr_t>(t.data()) % 64 == 0);
+    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<float>(i % 1000);
+    bool same = true;
+    for (std::size_t i = 0; i < n; ++i) same = same && t[i] == static_cast<float>(i % 1000);
+    CHECK(same);
+    t.resize({static_cast<int>(2 * n)});  // growing moves the values into a new allocation
+    same = true;
+    for (std::size_t i = 0; i < n; ++i) same = same && t[i] == static_cast<float>(i % 1000);
+    CHECK(same);
+  }
 }

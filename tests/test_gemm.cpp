@@ -59,9 +59,10 @@ TEST_CASE("SGEMM equals the reference on odd and degenerate shapes") {
 TEST_CASE("SGEMM equals the reference across cache-block boundaries") {
   Rng rng(43);
   // K crosses kKC (512), M crosses kMC (288), N crosses several NR tiles; also skinny DCGAN-like shapes.
-  // The last two take the K-split path (small C, K >= 2 * kSplitK), with a partial last chunk.
+  // {25, 64, 9001} and {7, 3, 12289} take the K-split path (small C, K >= 2 * kSplitK), with a
+  // partial last chunk; the last two the C-resident order (tall C, K > kKC, B packed whole).
   const int shapes[][3] = {{300, 70, 600}, {145, 257, 513}, {1000, 25, 64}, {257, 1, 300}, {64, 300, 25}, {3, 700, 1},
-                           {25, 64, 9001}, {7, 3, 12289}};
+                           {25, 64, 9001}, {7, 3, 12289}, {1300, 45, 600}, {1200, 100, 1100}};
   for (auto& s : shapes)
     for (Trans ta : {Trans::N, Trans::T})
       for (Trans tb : {Trans::N, Trans::T}) {
@@ -72,8 +73,8 @@ TEST_CASE("SGEMM equals the reference across cache-block boundaries") {
 
 TEST_CASE("SGEMM result does not depend on the thread count") {
   Rng rng(44);
-  // C split between threads; K split into chunks (weight-gradient shape); matrix-vector.
-  const int shapes[][3] = {{301, 203, 517}, {25, 64, 20000}, {300, 1, 9000}};
+  // C split between threads; K split into chunks (weight-gradient shape); matrix-vector; C resident.
+  const int shapes[][3] = {{301, 203, 517}, {25, 64, 20000}, {300, 1, 9000}, {1300, 45, 600}};
   for (auto& s : shapes) {
     const int M = s[0], N = s[1], K = s[2];
     std::vector<float> A(static_cast<size_t>(K) * M), B(static_cast<size_t>(K) * N), C1(M * N), C2(M * N), C3(M * N);

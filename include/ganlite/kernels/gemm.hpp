@@ -272,6 +272,36 @@ void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, i
   }
 }
 
+// Tall C, short B (the im2col products with few output channels, e.g. 12544 x 6400 x 128): the
+// loop order above re-reads and re-writes all of C once per K block, and a C of several MB does
+// not stay in cache between blocks while A streams through it. Here op(B) is packed whole once
+// (small: it stays in L3) and each MC-row block of C takes all its K blocks in turn, so C goes to
+// memory once; what is re-read per row block is the packed B instead. Same blocks, same kernel
+// calls, same order of sums per element as sgemm_blocked: the results are bit-identical.
+inline bool c_resident_pays(int M, int N, int K) {
+  const long b_floats = static_cast<long>(K) * ((N + 31) / 32 * 32);
+  return K > kKC && N <= kNC && b_floats <= (1L << 20) && M >= K;
+}
+
+template <class Kernel, class ASource>
+void sgemm_c_resident(const ASource& A, int m0, int m1, int N, int K, const float* b_packed, float beta, float* C,
+                      int ldc) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR, MC = (kMC / MR) * MR;
+  PackBuffers& buf = thread_pack_buffers();
+  const int KC = k_block(K);
+  if (buf.a.size() < static_cast<std::size_t>(MC) * KC) buf.a.resize(static_cast<std::size_t>(MC) * KC);
+  const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(K) * NR;
+  for (int ic = m0; ic < m1; ic += MC) {
+    const int mc = std::min(MC, m1 - ic);
+    for (int pc = 0; pc < K; pc += KC) {
+      const int kc = std::min(KC, K - pc);
+      A.template pack<MR>(ic, pc, mc, kc, buf.a.data());
+      macro_kernel<Kernel>(mc, N, kc, buf.a.data(), b_packed + static_cast<std::ptrdiff_t>(pc) * NR, sliver_len,
+                           C + static_cast<std::ptrdiff_t>(ic) * ldc, ldc, pc == 0 ? beta : 1.0f);
+    }
+  }
+}
+
 // An A source seen from column k_off on: the k-range of one K-split chunk.
 template <class ASource>
 struct ShiftedK {
@@ -325,8 +355,13 @@ void sgemm_parallel(const ASource& A, Trans tb, int M, int N, int K, const float
   const int unit = split_m ? Kernel::MR : Kernel::NR;
   const int extent = split_m ? M : N;
   nt = std::max(1, std::min(nt, (extent + unit - 1) / unit));
+  const float* b_packed = nullptr;  // set when C stays resident: op(B) packed once for all threads
+  if (split_m && c_resident_pays(M, N, K)) b_packed = pack_b_whole<Kernel::NR>(tb, B, ldb, K, N);
   if (nt == 1) {
-    sgemm_blocked<Kernel>(A, tb, 0, M, 0, N, K, B, ldb, beta, C, ldc);
+    if (b_packed)
+      sgemm_c_resident<Kernel>(A, 0, M, N, K, b_packed, beta, C, ldc);
+    else
+      sgemm_blocked<Kernel>(A, tb, 0, M, 0, N, K, B, ldb, beta, C, ldc);
     return;
   }
 #pragma omp parallel num_threads(nt)
@@ -336,7 +371,9 @@ void sgemm_parallel(const ASource& A, Trans tb, int M, int N, int K, const float
     const int lo = std::min(extent, static_cast<int>(static_cast<long>(units) * t / nt) * unit);
     const int hi = std::min(extent, static_cast<int>(static_cast<long>(units) * (t + 1) / nt) * unit);
     if (lo < hi) {
-      if (split_m)
+      if (b_packed)
+        sgemm_c_resident<Kernel>(A, lo, hi, N, K, b_packed, beta, C, ldc);
+      else if (split_m)
         sgemm_blocked<Kernel>(A, tb, lo, hi, 0, N, K, B, ldb, beta, C, ldc);
       else
         sgemm_blocked<Kernel>(A, tb, 0, M, lo, hi, K, B, ldb, beta, C, ldc);
