@@ -71,10 +71,17 @@ TEST_CASE("SGEMM equals the reference across cache-block boundaries") {
       }
 }
 
+TEST_CASE("SGEMM equals the reference when B is too large to share between threads") {
+  Rng rng(45);
+  check_gemm(Trans::N, Trans::N, 40, 2048, 2100, 1.0f, rng);  // packed B 4.3 M floats: the static split
+}
+
 TEST_CASE("SGEMM result does not depend on the thread count") {
   Rng rng(44);
-  // C split between threads; K split into chunks (weight-gradient shape); matrix-vector; C resident.
-  const int shapes[][3] = {{301, 203, 517}, {25, 64, 20000}, {300, 1, 9000}, {1300, 45, 600}};
+  // C split between threads in row blocks; K split into chunks (weight-gradient shape);
+  // matrix-vector; C resident; one row block in column slices; a packed B over 4 M floats, too
+  // large to share, so two fixed halves of C instead.
+  const int shapes[][3] = {{301, 203, 517}, {25, 64, 20000}, {300, 1, 9000}, {1300, 45, 600}, {200, 700, 300}, {40, 2048, 2100}};
   for (auto& s : shapes) {
     const int M = s[0], N = s[1], K = s[2];
     std::vector<float> A(static_cast<size_t>(K) * M), B(static_cast<size_t>(K) * N), C1(M * N), C2(M * N), C3(M * N);

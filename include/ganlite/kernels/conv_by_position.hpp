@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <vector>
 
 #include "gemm.hpp"
 #include "im2col.hpp"
@@ -34,23 +35,25 @@ inline TapRange valid_taps(const AxisGeometry& a, int o) {
   return {std::max(0, -at), std::min(a.kernel, a.in - at)};
 }
 
-// body(i, a) for i in [0, count), split between threads in contiguous ranges of about equal total
-// work(i) + 1, each thread passing its own A-packing buffer (MC x kKC floats). Which thread runs
-// an item changes with the thread count; what the item computes does not.
+// body(i, a) for i in [0, count), items taken by the threads one at a time as they finish
+// (dynamic scheduling: a core slowed by a neighbour simply takes fewer), the heaviest first so
+// the last items to finish are short ones. Each thread passes its own A-packing buffer
+// (MC x kKC floats). Which thread runs an item changes from run to run; what it computes does not.
 template <int MC, class Work, class Body>
 void split_by_work(int count, const Work& work, const Body& body) {
-  long total = 0;
-  for (int i = 0; i < count; ++i) total += work(i) + 1;
+  thread_local std::vector<int> order;
+  order.resize(count);
+  for (int i = 0; i < count; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return work(a) > work(b); });
   const int nt = std::max(1, std::min(num_threads(), count));
+  const int* const items = order.data();
 #pragma omp parallel num_threads(nt) if (nt > 1)
   {
-    const long lo = total * thread_id() / nt, hi = total * (thread_id() + 1) / nt;
     PackBuffers& buf = thread_pack_buffers();
     const std::size_t need = static_cast<std::size_t>(MC) * kKC;  // kc never exceeds kKC
     if (buf.a.size() < need) buf.a.resize(need);
-    long before = 0;  // work of the items before i
-    for (int i = 0; i < count; before += work(i) + 1, ++i)
-      if (before >= lo && before < hi) body(i, buf.a.data());
+#pragma omp for schedule(dynamic, 1)
+    for (int k = 0; k < count; ++k) body(items[k], buf.a.data());
   }
 }
 

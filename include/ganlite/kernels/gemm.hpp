@@ -156,8 +156,14 @@ const float* pack_b_whole(Trans tb, const float* B, int ldb, int K, int N) {
   const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(K) * NR;
   if (packed.size() < static_cast<std::size_t>(slivers * sliver_len)) packed.resize(slivers * sliver_len);
   float* const dst = packed.data();
-#pragma omp parallel for schedule(static) if (slivers > 1 && slivers * sliver_len > 65536)
-  for (int s = 0; s < slivers; ++s) pack_b<NR>(tb, B, ldb, 0, s * NR, K, std::min(NR, N - s * NR), dst + s * sliver_len);
+  // Each thread packs a contiguous range of slivers, so pack_b reads B row by row across the
+  // range (one sliver at a time would take NR floats a whole row of B apart per k).
+  const int nt = slivers > 1 && slivers * sliver_len > 65536 ? std::min(num_threads(), slivers) : 1;
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
+  for (int t = 0; t < nt; ++t) {
+    const int s0 = slivers * t / nt, s1 = slivers * (t + 1) / nt;
+    if (s0 < s1) pack_b<NR>(tb, B, ldb, 0, s0 * NR, K, std::min(N, s1 * NR) - s0 * NR, dst + s0 * sliver_len);
+  }
   return dst;
 }
 
@@ -272,32 +278,35 @@ void sgemm_blocked(const ASource& A, Trans tb, int m0, int m1, int n0, int n1, i
   }
 }
 
-// Tall C, short B (the im2col products with few output channels, e.g. 12544 x 6400 x 128): the
-// loop order above re-reads and re-writes all of C once per K block, and a C of several MB does
-// not stay in cache between blocks while A streams through it. Here op(B) is packed whole once
-// (small: it stays in L3) and each MC-row block of C takes all its K blocks in turn, so C goes to
-// memory once; what is re-read per row block is the packed B instead. Same blocks, same kernel
-// calls, same order of sums per element as sgemm_blocked: the results are bit-identical.
+// The C-resident order: op(B) packed whole once (each NR-column sliver holds all of K), then
+// each MC-row block of C takes all its K blocks in turn while it sits in cache, so C goes to
+// memory once; what is re-read per row block is the packed B, which stays in L3. The loop order
+// above re-reads and re-writes C once per K block instead, and a C of several MB (12544 x 128)
+// does not stay in cache while A streams past it. Same K blocks, same kernel calls, same order
+// of sums per element as sgemm_blocked: the results are bit-identical.
+// One thread takes this order for tall C and short B (C larger than B, B packed <= 4 MB).
+inline long packed_b_floats(int N, int K) { return static_cast<long>(K) * ((N + 31) / 32 * 32); }
 inline bool c_resident_pays(int M, int N, int K) {
-  const long b_floats = static_cast<long>(K) * ((N + 31) / 32 * 32);
-  return K > kKC && N <= kNC && b_floats <= (1L << 20) && M >= K;
+  return K > kKC && N <= kNC && packed_b_floats(N, K) <= (1L << 20) && M >= K;
 }
 
+// Rows [m0, m1) x columns [j0, j1) of C (j0 a multiple of NR) from the whole packed op(B).
 template <class Kernel, class ASource>
-void sgemm_c_resident(const ASource& A, int m0, int m1, int N, int K, const float* b_packed, float beta, float* C,
-                      int ldc) {
+void sgemm_c_resident(const ASource& A, int m0, int m1, int j0, int j1, int K, const float* b_packed, float beta,
+                      float* C, int ldc) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR, MC = (kMC / MR) * MR;
   PackBuffers& buf = thread_pack_buffers();
   const int KC = k_block(K);
   if (buf.a.size() < static_cast<std::size_t>(MC) * KC) buf.a.resize(static_cast<std::size_t>(MC) * KC);
   const std::ptrdiff_t sliver_len = static_cast<std::ptrdiff_t>(K) * NR;
+  const float* const b = b_packed + (j0 / NR) * sliver_len;
   for (int ic = m0; ic < m1; ic += MC) {
     const int mc = std::min(MC, m1 - ic);
     for (int pc = 0; pc < K; pc += KC) {
       const int kc = std::min(KC, K - pc);
       A.template pack<MR>(ic, pc, mc, kc, buf.a.data());
-      macro_kernel<Kernel>(mc, N, kc, buf.a.data(), b_packed + static_cast<std::ptrdiff_t>(pc) * NR, sliver_len,
-                           C + static_cast<std::ptrdiff_t>(ic) * ldc, ldc, pc == 0 ? beta : 1.0f);
+      macro_kernel<Kernel>(mc, j1 - j0, kc, buf.a.data(), b + static_cast<std::ptrdiff_t>(pc) * NR, sliver_len,
+                           C + static_cast<std::ptrdiff_t>(ic) * ldc + j0, ldc, pc == 0 ? beta : 1.0f);
     }
   }
 }
@@ -343,42 +352,79 @@ void sgemm_k_split(const ASource& A, Trans tb, int M, int N, int K, const float*
     }
 }
 
-// Splits C between threads along its longer side, in whole tiles. Every element of C is computed
-// by exactly one thread with the same k order, so the result does not depend on the thread count.
+// Many threads: op(B) packed whole (by all threads together), C cut into blocks of MC rows (and,
+// when there are few of those, into column slices of whole slivers; a C of one row block into
+// column slices that pack their own B), each block run in the
+// C-resident order, and the threads take blocks one at a time as they finish (dynamic
+// scheduling). On a shared VM one core can run at half speed for minutes (another tenant on its
+// hyperthread); with a fixed half of C per thread the other would wait at the end, here it just
+// takes more blocks. No barrier inside: a block runs all of K by itself. Every element of C is
+// computed by one thread with the same K blocks, order and kernel calls as one thread would:
+// the result does not depend on the thread count, nor on who took which block.
+constexpr long kSharedBFloats = 4L << 20;  // packed B up to 16 MB: re-read from L3 by every row block
+
 template <class Kernel, class ASource>
-void sgemm_parallel(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
-                    int ldc) {
-  if (use_k_split(M, N, K)) return sgemm_k_split<Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
-  const double flops = 2.0 * M * N * K;
-  int nt = flops < 4e6 ? 1 : num_threads();
-  const bool split_m = M >= N;
-  const int unit = split_m ? Kernel::MR : Kernel::NR;
-  const int extent = split_m ? M : N;
-  nt = std::max(1, std::min(nt, (extent + unit - 1) / unit));
-  const float* b_packed = nullptr;  // set when C stays resident: op(B) packed once for all threads
-  if (split_m && c_resident_pays(M, N, K)) b_packed = pack_b_whole<Kernel::NR>(tb, B, ldb, K, N);
-  if (nt == 1) {
-    if (b_packed)
-      sgemm_c_resident<Kernel>(A, 0, M, N, K, b_packed, beta, C, ldc);
-    else
-      sgemm_blocked<Kernel>(A, tb, 0, M, 0, N, K, B, ldb, beta, C, ldc);
+void sgemm_dynamic(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
+                   int ldc, int nt) {
+  constexpr int NR = Kernel::NR, MC = (kMC / Kernel::MR) * Kernel::MR;
+  const int m_blocks = (M + MC - 1) / MC, slivers = (N + NR - 1) / NR;
+  if (m_blocks == 1) {  // one row block (the dense layer): nothing to share, so no round trip of a
+    // packed B through memory; column slices, each packing its own panel of about 128 K floats
+    const long panel = static_cast<long>(k_block(K)) * N;
+    const int slices = static_cast<int>(std::min<long>(slivers, std::max<long>(4L * nt, (panel + 131071) / 131072)));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+    for (int sl = 0; sl < slices; ++sl) {
+      const int j0 = static_cast<int>(static_cast<long>(slivers) * sl / slices) * NR;
+      const int j1 = std::min(N, static_cast<int>(static_cast<long>(slivers) * (sl + 1) / slices) * NR);
+      sgemm_blocked<Kernel>(A, tb, 0, M, j0, j1, K, B, ldb, beta, C, ldc);
+    }
     return;
   }
+  const float* const b_packed = pack_b_whole<NR>(tb, B, ldb, K, N);
+  // Slices only when row blocks are few (the dense layer: 256 rows): each slice repacks its A.
+  const int slices = std::min(slivers, std::max(1, (3 * nt + m_blocks - 1) / m_blocks));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+  for (int item = 0; item < m_blocks * slices; ++item) {
+    const int ic = item / slices * MC, sl = item % slices;
+    const int j0 = static_cast<int>(static_cast<long>(slivers) * sl / slices) * NR;
+    const int j1 = std::min(N, static_cast<int>(static_cast<long>(slivers) * (sl + 1) / slices) * NR);
+    sgemm_c_resident<Kernel>(A, ic, std::min(M, ic + MC), j0, j1, K, b_packed, beta, C, ldc);
+  }
+}
+
+// A B too large to share (not in the DCGAN): C split in two fixed halves along its longer side,
+// whole tiles each, every thread packing its own panels.
+template <class Kernel, class ASource>
+void sgemm_static_split(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta,
+                        float* C, int ldc, int nt) {
+  const bool split_m = M >= N;
+  const int unit = split_m ? Kernel::MR : Kernel::NR, extent = split_m ? M : N;
+  const int units = (extent + unit - 1) / unit;
+  nt = std::max(1, std::min(nt, units));
 #pragma omp parallel num_threads(nt)
   {
-    const int t = thread_id();
-    const int units = (extent + unit - 1) / unit;
-    const int lo = std::min(extent, static_cast<int>(static_cast<long>(units) * t / nt) * unit);
-    const int hi = std::min(extent, static_cast<int>(static_cast<long>(units) * (t + 1) / nt) * unit);
+    const int t = thread_id(), team = num_team_threads();
+    const int lo = std::min(extent, static_cast<int>(static_cast<long>(units) * t / team) * unit);
+    const int hi = std::min(extent, static_cast<int>(static_cast<long>(units) * (t + 1) / team) * unit);
     if (lo < hi) {
-      if (b_packed)
-        sgemm_c_resident<Kernel>(A, lo, hi, N, K, b_packed, beta, C, ldc);
-      else if (split_m)
+      if (split_m)
         sgemm_blocked<Kernel>(A, tb, lo, hi, 0, N, K, B, ldb, beta, C, ldc);
       else
         sgemm_blocked<Kernel>(A, tb, 0, M, lo, hi, K, B, ldb, beta, C, ldc);
     }
   }
+}
+
+template <class Kernel, class ASource>
+void sgemm_parallel(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
+                    int ldc) {
+  if (use_k_split(M, N, K)) return sgemm_k_split<Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc);
+  const int nt = 2.0 * M * N * K < 4e6 ? 1 : num_threads();
+  if (nt > 1 && packed_b_floats(N, K) <= kSharedBFloats) return sgemm_dynamic<Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc, nt);
+  if (nt > 1) return sgemm_static_split<Kernel>(A, tb, M, N, K, B, ldb, beta, C, ldc, nt);
+  if (c_resident_pays(M, N, K))
+    return sgemm_c_resident<Kernel>(A, 0, M, 0, N, K, pack_b_whole<Kernel::NR>(tb, B, ldb, K, N), beta, C, ldc);
+  sgemm_blocked<Kernel>(A, tb, 0, M, 0, N, K, B, ldb, beta, C, ldc);
 }
 
 }  // namespace kernels

@@ -8,7 +8,7 @@
 // no separate col2im pass. When a tile's NR columns are channels of one tap (cv a multiple of
 // NR, as in the DCGAN), the micro-kernel adds its rows straight into their pixels
 // (Kernel::add_to_rows, one pointer per row, worked out once per A block); other tiles go
-// through a local tile and a scalar loop. Threads own whole images, so no two add to one pixel, and every
+// through a local tile and a scalar loop. Each block of whole images is one thread's, so no two add to one pixel, and every
 // image is summed in a fixed order (tap, then u-pixel): the result does not depend on the
 // thread count. It rounds differently from cols + col2im (the same additions in another order).
 #pragma once
@@ -37,23 +37,25 @@ void gemm_col2im(const ConvGeometry& g, int cu, int cv, const float* u, const fl
   const float* const bp_all = pack_b_whole<NR>(Trans::T, w, cu, cu, N);
 
   const int images_per_block = std::max(1, kMC / P);  // A blocks of whole images
-  const int nt = std::max(1, std::min(num_threads(), g.batch));
+  const int blocks = (g.batch + images_per_block - 1) / images_per_block;
+  const int nt = std::max(1, std::min(num_threads(), blocks));
 #pragma omp parallel num_threads(nt) if (nt > 1)
   {
-    const int lo = static_cast<int>(static_cast<long>(g.batch) * thread_id() / nt);
-    const int hi = static_cast<int>(static_cast<long>(g.batch) * (thread_id() + 1) / nt);
     PackBuffers& buf = thread_pack_buffers();
     const std::size_t need = static_cast<std::size_t>((images_per_block * P + MR - 1) / MR * MR) * cu;
     if (buf.a.size() < need) buf.a.resize(need);
-    std::fill(v + lo * image, v + hi * image, 0.0f);
     // Per row of the A block: where its tap (0, 0) lands in v (row, column, offset; may be outside).
     thread_local std::vector<int> top, left;
     thread_local std::vector<std::ptrdiff_t> corner;
     const std::size_t rows_per_block = static_cast<std::size_t>(images_per_block) * P;
     if (corner.size() < rows_per_block) top.resize(rows_per_block), left.resize(rows_per_block), corner.resize(rows_per_block);
     alignas(64) float tile[MR * NR];
-    for (int n0 = lo; n0 < hi; n0 += images_per_block) {
-      const int row0 = n0 * P, mc = std::min(images_per_block, hi - n0) * P;
+    // Blocks of images taken one at a time as threads finish (a slowed core takes fewer).
+#pragma omp for schedule(dynamic, 1)
+    for (int blk = 0; blk < blocks; ++blk) {
+      const int n0 = blk * images_per_block, n1 = std::min(g.batch, n0 + images_per_block);
+      std::fill(v + n0 * image, v + n1 * image, 0.0f);
+      const int row0 = n0 * P, mc = (n1 - n0) * P;
       pack_a<MR>(Trans::N, u, cu, row0, 0, mc, cu, buf.a.data());
       for (int i = 0; i < mc; ++i) {
         const int pos = (row0 + i) % P;

@@ -28,6 +28,15 @@ inline void set_num_threads(int n) {
 #endif
 }
 
+// Threads in the current parallel region (1 outside one).
+inline int num_team_threads() {
+#ifdef _OPENMP
+  return omp_get_num_threads();
+#else
+  return 1;
+#endif
+}
+
 inline int thread_id() {
 #ifdef _OPENMP
   return omp_get_thread_num();
