@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark behind docs/performance.md, in one go, and keeps the raw outputs.
-#   bash scripts/run_benchmarks.sh [OUT_DIR]        (default runs/bench; ~22 minutes on 2 cores)
+#   bash scripts/run_benchmarks.sh [OUT_DIR]        (default runs/bench; ~26 minutes on 2 cores)
 # Builds build-bench (Release, -O3 -march=native, benchmarks on) first. Needs MNIST for the
 # memory measurement: $GANLITE_MNIST_DIR, else ../shared/mnist. Run it on an otherwise idle
 # machine: the figures are medians, but a busy neighbour still moves them.
@@ -35,13 +35,13 @@ echo "== SGEMM per DCGAN shape"
 echo "== layers, 2 threads and 1 thread"
 "$bench" --threads=2 --benchmark_filter='BM_Layer' | tee "$out/layers_2t.txt"
 "$bench" --threads=1 --benchmark_filter='BM_Layer' | tee "$out/layers_1t.txt"
-# ganlite's step with 2 threads, with 1 thread and PyTorch's, alternately, three rounds: each
+# ganlite's step with 2 threads, with 1 thread and PyTorch's, alternately, five rounds: each
 # round's ratios (2 threads vs PyTorch, 2 threads vs 1) compare runs within minutes of each other;
 # the tables report every round and the median ratio.
 have_torch=0
 /usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
 echo "== training step: 2 threads, 1 thread and PyTorch, alternating rounds"
-for r in 1 2 3; do
+for r in 1 2 3 4 5; do
   "$bench" --threads=2 --benchmark_filter='BM_TrainStep/256/' "${agg[@]}" | tee "$out/pair${r}_ganlite.txt"
   "$bench" --threads=1 --benchmark_filter='BM_TrainStep/256/' "${agg[@]}" | tee "$out/pair${r}_ganlite_1t.txt"
   if [ "$have_torch" = 1 ]; then /usr/bin/python3 bench/pytorch_step.py | tee "$out/pair${r}_pytorch.txt"; fi
