@@ -117,7 +117,7 @@ void conv_gemm_by_position(const ConvGeometry& g, const float* x, Trans tb, int 
 // and those positions are a rectangle, i.e. one contiguous range of positions per output row.
 // With B packed once in (position, image) order, each such range is a contiguous piece of K, so
 // each tap's product is a short sum of pieces with no padding in it. A tap's rows of C stay in
-// cache for its whole sum; taps are split between threads in contiguous ranges of equal work,
+// cache for its whole sum; taps are taken by the threads one at a time (split_by_work),
 // each summed in a fixed order (output rows ascending, each piece in K blocks).
 template <class Kernel>
 void conv_gemm_t_by_position(const ConvGeometry& g, const float* x, int N, const float* B, int ldb, float beta,
