@@ -49,33 +49,25 @@ def main():
     for name, ms, c in rows(d / "trainstep_1t.txt"):
         print(f"\n1 thread, {name}: {ms:.0f} ms ({gflops(c['GFLOPS']):.0f} GEMM GFLOP/s)")
 
-    pairs = sorted(d.glob("pair*_ganlite.txt"))
-    scaling = [g for g in pairs if g.with_name(g.name.replace("_ganlite", "_ganlite_1t")).exists()]
-    if scaling:
-        print("\n### Thread scaling of the step, alternating rounds (batch 256)\n")
-        print("| round | 2 threads ms / step | 1 thread ms / step | ratio |\n| ---: | ---: | ---: | ---: |")
+    def paired_rounds(title, header, other_suffix, other_ms):
+        """One table row per alternating round that has both files, then the median ratio."""
+        rounds = [g for g in sorted(d.glob("pair*_ganlite.txt")) if g.with_name(g.name.replace("_ganlite.txt", other_suffix)).exists()]
+        if not rounds:
+            return
+        print(f"\n### {title}\n\n| round | {header} | ratio |\n| ---: | ---: | ---: | ---: |")
         ratios = []
-        for g in scaling:
-            r = g.name[len("pair"):-len("_ganlite.txt")]
-            two, one = rows(g)[0][1], rows(g.with_name(f"pair{r}_ganlite_1t.txt"))[0][1]
-            ratios.append(one / two)
-            print(f"| {r} | {two:.0f} | {one:.0f} | {one / two:.2f} |")
-        ratios.sort()
-        print(f"\nmedian ratio over {len(ratios)} rounds: {ratios[len(ratios) // 2]:.2f}")
-    pairs = [g for g in pairs if (d / g.name.replace("_ganlite.txt", "_pytorch.txt")).exists()]
-    if pairs:
-        print("\n### Training step vs PyTorch's best configuration, alternating rounds (batch 256, 2 cores)\n")
-        print("| round | ganlite ms / step | PyTorch best ms / step | ratio |\n| ---: | ---: | ---: | ---: |")
-        ratios = []
-        for g in pairs:
-            r = g.name[len("pair"):-len("_ganlite.txt")]
-            ours = rows(g)[0][1]
-            best = re.search(r"^best: .*?([0-9.]+) ms/step$", (d / f"pair{r}_pytorch.txt").read_text(), re.M)
-            theirs = float(best.group(1))
+        for g in rounds:
+            ours, theirs = rows(g)[0][1], other_ms(g.with_name(g.name.replace("_ganlite.txt", other_suffix)))
             ratios.append(theirs / ours)
-            print(f"| {r} | {ours:.0f} | {theirs:.0f} | {theirs / ours:.2f} |")
+            print(f"| {g.name[len('pair'):-len('_ganlite.txt')]} | {ours:.0f} | {theirs:.0f} | {theirs / ours:.2f} |")
         ratios.sort()
         print(f"\nmedian ratio over {len(ratios)} rounds: {ratios[len(ratios) // 2]:.2f}")
+
+    paired_rounds("Thread scaling of the step, alternating rounds (batch 256)",
+                  "2 threads ms / step | 1 thread ms / step", "_ganlite_1t.txt", lambda f: rows(f)[0][1])
+    paired_rounds("Training step vs PyTorch's best configuration, alternating rounds (batch 256, 2 cores)",
+                  "ganlite ms / step | PyTorch best ms / step", "_pytorch.txt",
+                  lambda f: float(re.search(r"^best: .*?([0-9.]+) ms/step$", f.read_text(), re.M).group(1)))
 
     print("\n### SGEMM per shape (2 threads), ms (GFLOP/s)\n")
     table, order = {}, []
