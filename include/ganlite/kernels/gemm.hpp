@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
 #endif
@@ -354,14 +355,21 @@ void sgemm_k_split(const ASource& A, Trans tb, int M, int N, int K, const float*
 
 // Many threads: op(B) packed whole (by all threads together), C cut into blocks of MC rows (and,
 // when there are few of those, into column slices of whole slivers; a C of one row block into
-// column slices that pack their own B), each block run in the
-// C-resident order, and the threads take blocks one at a time as they finish (dynamic
-// scheduling). On a shared VM one core can run at half speed for minutes (another tenant on its
+// column slices that pack their own B), each block run in the C-resident order, and the threads
+// take blocks one at a time as they finish (dynamic scheduling). On a shared VM one core can run at half speed for minutes (another tenant on its
 // hyperthread); with a fixed half of C per thread the other would wait at the end, here it just
 // takes more blocks. No barrier inside: a block runs all of K by itself. Every element of C is
 // computed by one thread with the same K blocks, order and kernel calls as one thread would:
 // the result does not depend on the thread count, nor on who took which block.
 constexpr long kSharedBFloats = 4L << 20;  // packed B up to 16 MB: re-read from L3 by every row block
+
+// Columns [first, second) of slice sl when N columns (slivers NR-wide slivers) are cut into
+// `slices` slices of whole slivers.
+template <int NR>
+inline std::pair<int, int> slice_columns(int N, int slivers, int slices, int sl) {
+  const auto edge = [&](int i) { return std::min(N, static_cast<int>(static_cast<long>(slivers) * i / slices) * NR); };
+  return {edge(sl), edge(sl + 1)};
+}
 
 template <class Kernel, class ASource>
 void sgemm_dynamic(const ASource& A, Trans tb, int M, int N, int K, const float* B, int ldb, float beta, float* C,
@@ -374,20 +382,18 @@ void sgemm_dynamic(const ASource& A, Trans tb, int M, int N, int K, const float*
     const int slices = static_cast<int>(std::min<long>(slivers, std::max<long>(4L * nt, (panel + 131071) / 131072)));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (int sl = 0; sl < slices; ++sl) {
-      const int j0 = static_cast<int>(static_cast<long>(slivers) * sl / slices) * NR;
-      const int j1 = std::min(N, static_cast<int>(static_cast<long>(slivers) * (sl + 1) / slices) * NR);
+      const auto [j0, j1] = slice_columns<NR>(N, slivers, slices, sl);
       sgemm_blocked<Kernel>(A, tb, 0, M, j0, j1, K, B, ldb, beta, C, ldc);
     }
     return;
   }
   const float* const b_packed = pack_b_whole<NR>(tb, B, ldb, K, N);
-  // Slices only when row blocks are few (the dense layer: 256 rows): each slice repacks its A.
+  // Slices only when row blocks are fewer than 3 per thread: each slice repacks its rows of A.
   const int slices = std::min(slivers, std::max(1, (3 * nt + m_blocks - 1) / m_blocks));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
   for (int item = 0; item < m_blocks * slices; ++item) {
-    const int ic = item / slices * MC, sl = item % slices;
-    const int j0 = static_cast<int>(static_cast<long>(slivers) * sl / slices) * NR;
-    const int j1 = std::min(N, static_cast<int>(static_cast<long>(slivers) * (sl + 1) / slices) * NR);
+    const int ic = item / slices * MC;
+    const auto [j0, j1] = slice_columns<NR>(N, slivers, slices, item % slices);
     sgemm_c_resident<Kernel>(A, ic, std::min(M, ic + MC), j0, j1, K, b_packed, beta, C, ldc);
   }
 }
