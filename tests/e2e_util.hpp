@@ -9,7 +9,7 @@
 
 namespace e2e {
 
-// MNIST: $GANLITE_MNIST_DIR, else ../shared/mnist beside the source tree.
+// MNIST: $GANLITE_MNIST_DIR, else data/mnist of the source tree.
 inline std::string mnist_dir() {
   const char* env = std::getenv("GANLITE_MNIST_DIR");
   return env && *env ? env : GANLITE_DEFAULT_MNIST_DIR;

@@ -1,7 +1,7 @@
 // End to end: runs the mnist_dcgan program on a few hundred real MNIST images and checks every
 // output file with ganlite's own readers; checks that a stopped-and-resumed run reaches
 // bit-identical checkpoints; checks generate's IDX output and the program's error handling.
-// Needs MNIST: $GANLITE_MNIST_DIR, else ../shared/mnist beside the source tree.
+// Needs MNIST: $GANLITE_MNIST_DIR, else data/mnist of the source tree.
 #include <doctest/doctest.h>
 #include <gif_lib.h>
 #include <signal.h>
@@ -139,6 +139,12 @@ TEST_CASE("bad usage exits 2, bad data exits 1, and both say what is wrong") {
   std::ofstream(out + "/train-labels-idx1-ubyte", std::ios::binary) << std::string("\x00\x00\x08\x01\x00\x00\x00\x02\x01\x02", 10);
   CHECK(run("--data " + out + " --out " + out + "/o --epochs 1", out + "/l5") == 1);
   CHECK(slurp(out + "/l5").find("train-images-idx3-ubyte") != std::string::npos);
+  CHECK(slurp(out + "/l5").find("scripts/get_mnist.sh") != std::string::npos);  // and how to fix it
+  // a folder without MNIST: the missing file and the fix
+  REQUIRE(std::system(("mkdir -p " + out + "/nomnist").c_str()) == 0);
+  CHECK(run("--data " + out + "/nomnist --out " + out + "/o2 --epochs 1", out + "/l9") == 1);
+  CHECK(slurp(out + "/l9").find("cannot find " + out + "/nomnist/train-images-idx3-ubyte[.gz]") != std::string::npos);
+  CHECK(slurp(out + "/l9").find("scripts/get_mnist.sh") != std::string::npos);
   // a file that is not a checkpoint
   CHECK(run("generate --checkpoint " + out + "/l5 --count 2 --out " + out + "/x.idx", out + "/l6") == 1);
   CHECK(slurp(out + "/l6").find("not a ganlite checkpoint") != std::string::npos);

@@ -14,6 +14,8 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 
+#include "../common/mnist_location.hpp"
+
 using namespace ganlite;
 
 namespace {
@@ -143,9 +145,8 @@ int predict(const std::string& model_path, const std::string& image, const std::
 int main(int argc, char** argv) {
   CLI::App app{"mnist_classifier: train a CNN digit classifier on MNIST (default) or classify images"};
   TrainOptions o;
-  const char* env = std::getenv("GANLITE_MNIST_DIR");
-  o.data = env && *env ? env : "data/mnist";
-  app.add_option("--data", o.data, "MNIST folder (default: $GANLITE_MNIST_DIR, else data/mnist)")->check(CLI::ExistingDirectory);
+  o.data = examples::default_mnist_dir();
+  app.add_option("--data", o.data, examples::kMnistDirHelp)->check(CLI::ExistingDirectory);
   app.add_option("--epochs", o.epochs, "Epochs")->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 60000));
   app.add_option("--lr", o.lr, "Adam learning rate (decays x0.75 per epoch)")->capture_default_str()->check(CLI::Range(1e-9, 1.0));

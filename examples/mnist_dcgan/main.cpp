@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 
+#include "../common/mnist_location.hpp"
 #include "evaluate.hpp"
 #include "training.hpp"
 
@@ -87,9 +88,9 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Help for every subcommand");
   app.fallthrough();  // lets `evaluate --data DIR` use the main --data option
   mnist_dcgan::TrainOptions o;
-  const char* env = std::getenv("GANLITE_MNIST_DIR");
-  o.data_dir = env && *env ? env : "data/mnist";
-  app.add_option("--data", o.data_dir, "MNIST folder (default: $GANLITE_MNIST_DIR, else data/mnist)")->check(CLI::ExistingDirectory);
+  o.data_dir = examples::default_mnist_dir();
+  for (int i = 0; i < argc; ++i) o.command_line += (i ? " " : "") + std::string(argv[i]);
+  app.add_option("--data", o.data_dir, examples::kMnistDirHelp)->check(CLI::ExistingDirectory);
   app.add_option("--out", o.out_dir, "Output folder for images, checkpoints, losses and the GIF")->capture_default_str();
   app.add_option("--epochs", o.epochs, "Epochs to train")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 60000));

@@ -21,29 +21,12 @@
 #include <string>
 #include <vector>
 
+#include "options.hpp"
+#include "report.hpp"
+
 namespace mnist_dcgan {
 
 using namespace ganlite;
-
-struct TrainOptions {
-  std::string data_dir, out_dir = "out";
-  int epochs = 50, batch = 256, threads = 0, limit = 0, checkpoint_every = 5;
-  double lr = 1e-4, beta1 = 0.9;
-  std::uint64_t seed = 0;
-  bool resume = false;
-};
-
-struct LossRow {
-  int epoch, step;
-  float d_loss, g_loss, d_real, d_fake;
-  double seconds;
-};
-
-inline std::string epoch_file(const std::string& dir, const char* stem, int epoch, const char* ext) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s_%04d%s", stem, epoch, ext);
-  return dir + "/" + buf;
-}
 
 // The newest checkpoint in dir: checkpoint_epoch_NNNN.ckpt (after epoch NNNN) or, written when
 // training was interrupted, checkpoint_epoch_NNNN_step_SSSS.ckpt (SSSS steps into the next
@@ -181,33 +164,14 @@ inline int report_interrupt(const std::string& checkpoint) {
   return 128 + static_cast<int>(g_stop_signal);
 }
 
-inline int run_training(const TrainOptions& o) {
-  set_num_threads(o.threads);
-  make_dirs(o.out_dir);
-  remove_stale_temporaries(o.out_dir);
+// The epochs themselves: from the trainer's cursor to o.epochs, writing every output file.
+template <class Publish>
+int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset& ds, int count, int steps, std::vector<LossRow>& rows,
+                 std::string& newest_ckpt, Publish& publish) {
   // Fault injection for the reliability tests: poison a weight after this many steps.
   const char* nan_env = std::getenv("GANLITE_FAULT_NAN_AFTER_STEPS");
   const long nan_after = nan_env ? std::atol(nan_env) : 0;
   long steps_run = 0;
-  const IdxDataset ds = load_mnist(o.data_dir, "train");
-  const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
-  const int steps = (count + o.batch - 1) / o.batch;
-
-  DcganTrainer trainer(DcganConfig{o.seed, o.lr, o.beta1, o.batch});
-  std::vector<LossRow> rows;
-  if (o.resume) {
-    const std::string ckpt = newest_checkpoint(o.out_dir);
-    if (ckpt.empty()) throw IoError("--resume: no checkpoint_epoch_NNNN.ckpt in " + o.out_dir + " to resume from");
-    load_checkpoint(trainer, ckpt);
-    rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch + 1, trainer.step_in_epoch);
-    std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", ckpt.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
-  } else {
-    std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
-  }
-  std::printf("Training on %d images from %s: %d steps of %d per epoch, %d threads, GEMM kernel %s\n", count, o.data_dir.c_str(),
-              steps, o.batch, num_threads(), gemm_kernel_name(active_gemm_kernel()));
-  std::fflush(stdout);
-
   g_stop_signal = 0;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
@@ -250,7 +214,10 @@ inline int run_training(const TrainOptions& o) {
       if (g_stop_signal && trainer.step_in_epoch < steps) {  // at the last step, finish the epoch first
         const std::string path = partial_checkpoint_name(o.out_dir, trainer.epoch, trainer.step_in_epoch);
         save_checkpoint(trainer, path);
+        newest_ckpt = path;
         write_loss_outputs(o.out_dir, rows, steps);
+        publish(RunState::Stopped, "by signal " + std::to_string(g_stop_signal) + " at epoch " + std::to_string(epoch) + ", step " +
+                                       std::to_string(s + 1) + "; continue with --resume");
         return report_interrupt(path);
       }
       const bool report = tty || std::chrono::duration<double>(now - last_report).count() >= 60;
@@ -268,9 +235,15 @@ inline int run_training(const TrainOptions& o) {
     trainer.step_in_epoch = 0;
     write_png(epoch_file(o.out_dir, "image_at_epoch", epoch, ".png"), make_grid(trainer.sample_fixed(), 4, 4, 3));
     const std::string ckpt = epoch_file(o.out_dir, "checkpoint_epoch", epoch, ".ckpt");
-    if (epoch % o.checkpoint_every == 0 || epoch == o.epochs || g_stop_signal) save_checkpoint(trainer, ckpt);
+    if (epoch % o.checkpoint_every == 0 || epoch == o.epochs || g_stop_signal) {
+      save_checkpoint(trainer, ckpt);
+      newest_ckpt = ckpt;
+    }
     write_loss_outputs(o.out_dir, rows, steps);
     write_gif_of_epochs(o.out_dir, epoch);
+    if (epoch == o.epochs) publish(RunState::Finished, "");
+    else if (g_stop_signal) publish(RunState::Stopped, "by signal " + std::to_string(g_stop_signal) + " after epoch " + std::to_string(epoch) + "; continue with --resume");
+    else publish(RunState::Running, "");
     const LossRow& last = rows.back();
     std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", epoch,
                 std::chrono::duration<double>(clock::now() - start).count(), last.d_loss, last.g_loss, last.d_real, last.d_fake);
@@ -280,6 +253,54 @@ inline int run_training(const TrainOptions& o) {
   std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs, format_seconds(std::chrono::duration<double>(clock::now() - run_start).count()).c_str(),
               o.out_dir.c_str());
   return 0;
+}
+
+
+inline int run_training(const TrainOptions& o) {
+  set_num_threads(o.threads);
+  make_dirs(o.out_dir);
+  remove_stale_temporaries(o.out_dir);
+  const IdxDataset ds = load_mnist(o.data_dir, "train");
+  const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
+  const int steps = (count + o.batch - 1) / o.batch;
+
+  DcganTrainer trainer(DcganConfig{o.seed, o.lr, o.beta1, o.batch});
+  std::vector<LossRow> rows;
+  std::string newest_ckpt;
+  if (o.resume) {
+    const std::string ckpt = newest_checkpoint(o.out_dir);
+    newest_ckpt = ckpt;
+    if (ckpt.empty()) throw IoError("--resume: no checkpoint_epoch_NNNN.ckpt in " + o.out_dir + " to resume from");
+    load_checkpoint(trainer, ckpt);
+    rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch + 1, trainer.step_in_epoch);
+    std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", ckpt.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
+  } else {
+    std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
+  }
+  std::printf("Training on %d images from %s: %d steps of %d per epoch, %d threads, GEMM kernel %s\n", count, o.data_dir.c_str(),
+              steps, o.batch, num_threads(), gemm_kernel_name(active_gemm_kernel()));
+  std::fflush(stdout);
+
+  // index.html: written after every epoch, at a signal stop, at the end and on failure. A page
+  // that can't be written costs a warning, never the run.
+  const auto settings = run_settings(o, count, num_threads(), gemm_kernel_name(active_gemm_kernel()));
+  auto publish = [&](RunState state, const std::string& detail) {
+    try {
+      RunReport r = make_report(o, rows, trainer.epoch, steps, settings, newest_ckpt);
+      r.state = state;
+      r.state_detail = detail;
+      write_run_report(o.out_dir + "/index.html", r);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mnist_dcgan: warning: could not write the report %s/index.html: %s\n", o.out_dir.c_str(), e.what());
+    }
+  };
+  publish(RunState::Running, "");
+  try {
+    return train_epochs(o, trainer, ds, count, steps, rows, newest_ckpt, publish);
+  } catch (const std::exception& e) {
+    publish(RunState::Failed, e.what());
+    throw;
+  }
 }
 
 }  // namespace mnist_dcgan

@@ -111,15 +111,25 @@ struct IdxDataset {
 // Loads `<dir>/<prefix>-images-idx3-ubyte[.gz]` and the matching labels (prefix "train" or "t10k"),
 // checking the image size and that both files hold the same number of items.
 inline IdxDataset load_mnist(const std::string& dir, const std::string& prefix, int expect_rows = 28, int expect_cols = 28) {
+  // What to do about a missing or damaged file, said with every error.
+  const std::string fix =
+      " (point --data or GANLITE_MNIST_DIR at an MNIST folder; a ganlite clone carries MNIST in data/mnist, and"
+      " `bash scripts/get_mnist.sh` checks it and restores a missing or damaged file)";
   auto find = [&](const std::string& stem) {
     for (const char* ext : {".gz", ""}) {
       const std::string p = dir + "/" + stem + ext;
       if (::access(p.c_str(), R_OK) == 0) return p;
     }
-    throw IoError("cannot find " + dir + "/" + stem + "[.gz] (set --data or GANLITE_MNIST_DIR to the MNIST folder)");
+    throw IoError("cannot find " + dir + "/" + stem + "[.gz]" + fix);
   };
   const std::string ipath = find(prefix + "-images-idx3-ubyte"), lpath = find(prefix + "-labels-idx1-ubyte");
-  IdxData im = read_idx(ipath, 3), lb = read_idx(lpath, 1);
+  IdxData im, lb;
+  try {
+    im = read_idx(ipath, 3);
+    lb = read_idx(lpath, 1);
+  } catch (const IoError& e) {
+    throw IoError(e.what() + fix);
+  }
   if (static_cast<int>(im.dims[1]) != expect_rows || static_cast<int>(im.dims[2]) != expect_cols)
     throw IoError(ipath + ": images are " + std::to_string(im.dims[1]) + "x" + std::to_string(im.dims[2]) + ", expected " +
                   std::to_string(expect_rows) + "x" + std::to_string(expect_cols));

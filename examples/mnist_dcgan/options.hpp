@@ -1,0 +1,30 @@
+// examples/mnist_dcgan/options.hpp — a training run's settings and its per-step record.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace mnist_dcgan {
+
+struct TrainOptions {
+  std::string data_dir, out_dir = "out";
+  int epochs = 50, batch = 256, threads = 0, limit = 0, checkpoint_every = 5;
+  double lr = 1e-4, beta1 = 0.9;
+  std::uint64_t seed = 0;
+  bool resume = false;
+  std::string command_line;  // as typed, for the report
+};
+
+struct LossRow {
+  int epoch, step;
+  float d_loss, g_loss, d_real, d_fake;
+  double seconds;
+};
+
+inline std::string epoch_file(const std::string& dir, const char* stem, int epoch, const char* ext) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s_%04d%s", stem, epoch, ext);
+  return dir + "/" + buf;
+}
+
+}  // namespace mnist_dcgan
