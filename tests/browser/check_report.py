@@ -2,6 +2,7 @@
 """Opens a training run's index.html in headless Chromium and checks what a person would see.
 
     check_report.py MNIST_DCGAN_BINARY WORK_DIR [SCREENSHOT.png]
+    check_report.py --screenshot RUN_DIR SCREENSHOT.png     (only a screenshot of a run's page)
 
 Trains a short run (512 images, 3 epochs of 8 steps) into WORK_DIR/run, then loads
 WORK_DIR/run/index.html from file:// and checks, in the page as Chromium renders it:
@@ -166,7 +167,34 @@ def check(ok, what):
     (passes if ok else failures).append(what)
 
 
+def take_screenshot(b, path, width=1400):
+    """The whole page as it opens, at the given width."""
+    height = b.eval("document.documentElement.scrollHeight")
+    b.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": int(height), "deviceScaleFactor": 1, "mobile": False})
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(b.send("Page.captureScreenshot", {"format": "png"})["data"]))
+
+
+def screenshot_only(run_dir, path):
+    chromium = find_chromium()
+    if not chromium:
+        print("no Chromium on this machine")
+        return 77
+    with tempfile.TemporaryDirectory() as profile:
+        b = Browser(chromium, profile, os.devnull)
+        try:
+            b.open_page()
+            b.navigate("file://" + os.path.abspath(os.path.join(run_dir, "index.html")))
+            take_screenshot(b, path)
+        finally:
+            b.close()
+    print("wrote " + path)
+    return 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--screenshot":
+        return screenshot_only(sys.argv[2], sys.argv[3])
     if len(sys.argv) < 3:
         print(__doc__)
         return 2
@@ -222,11 +250,7 @@ def main():
                   "the values under the pointer are shown: %r" % readout)
 
             b.navigate(page)  # the screenshot shows the page as it opens: the newest grid
-            height = b.eval("document.documentElement.scrollHeight")
-            b.send("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": int(height), "deviceScaleFactor": 1, "mobile": False})
-            shot = b.send("Page.captureScreenshot", {"format": "png"})["data"]
-            with open(screenshot, "wb") as f:
-                f.write(base64.b64decode(shot))
+            take_screenshot(b, screenshot)
             check(os.path.getsize(screenshot) > 10000, "a screenshot is written: " + screenshot)
             errors = b.errors()
             check(not errors, "no script or console error: %s" % errors)
