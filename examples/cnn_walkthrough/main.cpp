@@ -1,5 +1,9 @@
 // cnn_walkthrough — prints every stage of seed 1's X/O convolution example (docs/cnn_walkthrough.md).
 #include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "../common/exit_status.hpp"
 
 #include "walkthrough.hpp"
 
@@ -13,7 +17,13 @@ static void print_map(const char* title, const ganlite::Tensor<float>& t, int ch
   std::printf("\n");
 }
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {
+    const bool help = std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0;
+    std::fprintf(help ? stdout : stderr, "%scnn_walkthrough takes no arguments: it prints every stage of seed 1's X/O convolution example\n",
+                 help ? "" : ("cnn_walkthrough: unexpected argument '" + std::string(argv[1]) + "'; ").c_str());
+    return help ? examples::exit_status(0) : 2;
+  }
   const ganlite::Tensor<float> x = walkthrough::x_image();
   print_map("Input: the 9x9 X (1 on the diagonals, -1 elsewhere)", x, 0, "%3.0f");
   const walkthrough::Stages s = walkthrough::run();
@@ -29,5 +39,5 @@ int main() {
     print_map("After ReLU:", s.relu, f, "%6.2f");
     print_map("After 2x2 max pooling, stride 2 (partial edge window kept), 4x4:", s.pool, f, "%6.2f");
   }
-  return 0;
+  return examples::exit_status(0);
 }

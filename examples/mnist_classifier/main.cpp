@@ -5,7 +5,11 @@
 //                    [--threads 0] [--limit N] [--test-limit N] [--model classifier.weights]
 //   mnist_classifier predict --model F (--image digit.png | --idx FILE [--labels FILE])
 // Exit status: 0 success, 1 runtime error, 2 bad usage.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +18,7 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 
+#include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
 
 using namespace ganlite;
@@ -40,7 +45,19 @@ struct TrainOptions {
   std::uint64_t seed = 0;
 };
 
+// --model must be writable before an epoch is spent: its folder exists and can take a new file,
+// and the name is not a folder.
+void check_model_writable(const std::string& model) {
+  const std::size_t slash = model.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : model.substr(0, slash == 0 ? 1 : slash);
+  struct stat st {};
+  if (::stat(model.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw std::runtime_error("--model " + model + " is a folder, not a file name");
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw std::runtime_error("--model " + model + ": folder " + dir + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0) throw std::runtime_error("--model " + model + ": folder " + dir + " is not writable: " + std::strerror(errno));
+}
+
 int train(const TrainOptions& o) {
+  check_model_writable(o.model);
   set_num_threads(o.threads);
   const IdxDataset tr = load_mnist(o.data, "train"), te = load_mnist(o.data, "t10k");
   const int n = o.limit > 0 ? std::min(o.limit, tr.count) : tr.count;
@@ -53,6 +70,10 @@ int train(const TrainOptions& o) {
   model.set_needs_input_grad(false);
   std::printf("%s", model.summary().c_str());
   std::printf("Training on %d images, testing on %d, %d threads\n", n, nt, num_threads());
+  // Fault injection for the reliability tests: poison a weight after this many steps.
+  const char* nan_env = std::getenv("GANLITE_FAULT_NAN_AFTER_STEPS");
+  const long nan_after = nan_env ? std::atol(nan_env) : 0;
+  long steps_run = 0;
   std::vector<int> order(n);
   std::vector<int> labels;
   Tensor<float> batch, dz;
@@ -72,17 +93,25 @@ int train(const TrainOptions& o) {
         labels[j] = tr.labels[order[b0 + j]];
       }
       model.zero_grad();
-      loss_sum += softmax_cross_entropy(model.forward(batch, Mode::Train), labels, &dz);
+      const float loss = softmax_cross_entropy(model.forward(batch, Mode::Train), labels, &dz);
+      if (!std::isfinite(loss))  // NaN guard: a diverged model is never saved
+        throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(batches + 1) +
+                                 " (the loss is " + std::to_string(loss) + "); no model was saved (try a smaller --lr)");
+      loss_sum += loss;
       model.backward(dz);
       opt.step();
       ++batches;
+      if (nan_after > 0 && ++steps_run == nan_after) (*model.params()[0])[0] = std::nanf("");
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("Epoch %d: train loss %.4f, test accuracy %.2f%%  (time for epoch %d is %.1f sec)\n", epoch, loss_sum / batches,
                 accuracy(model, xt, yt), epoch, secs);
     std::fflush(stdout);
   }
-  save_weights(model, o.model);
+  for (const Tensor<float>* p : model.params())
+    for (float v : *p)
+      if (!std::isfinite(v)) throw std::runtime_error("training ended with weights that are not finite; no model was saved (try a smaller --lr)");
+  save_weights(model, o.model);  // atomic: a temporary file, fsync'd, renamed over --model
   std::printf("Saved %s\n", o.model.c_str());
   return 0;
 }
@@ -143,14 +172,15 @@ int predict(const std::string& model_path, const std::string& image, const std::
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit makes writes fail with EFBIG ("File too large"), not kill us
   CLI::App app{"mnist_classifier: train a CNN digit classifier on MNIST (default) or classify images"};
   TrainOptions o;
   o.data = examples::default_mnist_dir();
   app.add_option("--data", o.data, examples::kMnistDirHelp)->check(CLI::ExistingDirectory);
   app.add_option("--epochs", o.epochs, "Epochs")->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 60000));
-  app.add_option("--lr", o.lr, "Adam learning rate (decays x0.75 per epoch)")->capture_default_str()->check(CLI::Range(1e-9, 1.0));
-  app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  app.add_option("--lr", o.lr, "Adam learning rate (decays x0.75 per epoch)")->capture_default_str()->check(examples::finite_in(1e-9, 1.0));
+  app.add_option("--seed", o.seed, "Random seed")->capture_default_str()->check(examples::unsigned_64());
   app.add_option("--threads", o.threads, "Threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
   app.add_option("--limit", o.limit, "Train on the first N images only")->check(CLI::Range(0, 100000000));
   app.add_option("--test-limit", o.test_limit, "Test on the first N test images only")->check(CLI::Range(0, 100000000));
@@ -167,13 +197,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
     if (*pred && image.empty() && idx.empty()) throw CLI::RequiredError("predict needs --image or --idx");
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return examples::exit_status(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
   }
   try {
-    return *pred ? predict(model, image, idx, labels) : train(o);
+    return examples::exit_status(*pred ? predict(model, image, idx, labels) : train(o));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mnist_classifier: error: %s\n", e.what());
     return 1;

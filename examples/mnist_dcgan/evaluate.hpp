@@ -23,21 +23,28 @@ inline int run_evaluate(const EvalOptions& o) {
   Rng init(0), drop(0);
   Sequential<float> clf = make_mnist_classifier<float>(init, drop);
   load_weights(clf, o.classifier);
+  for (const Tensor<float>* p : clf.params())
+    for (float v : *p)
+      if (!std::isfinite(v)) throw IoError(o.classifier + ": holds weights that are not finite (NaN or infinity); it can't score anything");
 
   const IdxDataset test = load_mnist(o.data_dir, "t10k");
   const Tensor<float> test_images = to_training_tensor(test, test.count);
   const Gaussian reference = fit_gaussian(classify(clf, test_images, true).features);
 
-  Tensor<float> samples({o.count, 28, 28, 1});
+  Tensor<float> samples;
   std::string what;
   if (o.real) {
     const IdxDataset train = load_mnist(o.data_dir, "train");
-    if (o.count > train.count) throw IoError("--count " + std::to_string(o.count) + " exceeds the " + std::to_string(train.count) + " training images");
+    if (o.count > train.count)  // refused before anything of its size is allocated
+      throw UsageError("evaluate --real --count " + std::to_string(o.count) + ": the training set has only " + std::to_string(train.count) +
+                       " images");
     samples = to_training_tensor(train, o.count);
     what = "real MNIST training images";
   } else {
     DcganTrainer t(read_checkpoint_config(o.checkpoint));
     load_checkpoint(t, o.checkpoint);
+    require_finite_weights(t, o.checkpoint);
+    samples.resize({o.count, 28, 28, 1});
     Rng rng(o.seed);
     Tensor<float> z;
     for (int i = 0; i < o.count; i += 500) {

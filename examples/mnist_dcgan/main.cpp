@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 
+#include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
 #include "evaluate.hpp"
 #include "training.hpp"
@@ -30,6 +31,7 @@ std::string ends_with_any(const std::string& s, std::initializer_list<const char
 std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint) {
   auto t = std::make_unique<DcganTrainer>(read_checkpoint_config(checkpoint));
   load_checkpoint(*t, checkpoint);
+  mnist_dcgan::require_finite_weights(*t, checkpoint);
   return t;
 }
 
@@ -78,6 +80,30 @@ int run_interpolate(const std::string& checkpoint, int rows, int steps, std::uin
   return 0;
 }
 
+// Runs what the command line asked for; exit status 0, 1 (runtime error) or 2 (refused request).
+int run(mnist_dcgan::TrainOptions& o, mnist_dcgan::EvalOptions& ev, bool gen, bool interp, bool eval, const std::string& checkpoint, int count,
+        int rows, int steps, std::uint64_t sample_seed, const std::string& out_file) {
+  try {
+    if (eval && ev.checkpoint.empty() && !ev.real) {
+      std::fprintf(stderr, "mnist_dcgan evaluate: needs --checkpoint F or --real\n");
+      return 2;
+    }
+    if (gen) return run_generate(checkpoint, count, sample_seed, out_file);
+    if (interp) return run_interpolate(checkpoint, rows, steps, sample_seed, out_file);
+    if (eval) {
+      ev.data_dir = o.data_dir;
+      return mnist_dcgan::run_evaluate(ev);
+    }
+    return mnist_dcgan::run_training(o);
+  } catch (const mnist_dcgan::UsageError& e) {
+    std::fprintf(stderr, "mnist_dcgan: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mnist_dcgan: error: %s\n", e.what());
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,14 +120,15 @@ int main(int argc, char** argv) {
   app.add_option("--out", o.out_dir, "Output folder for images, checkpoints, losses and the GIF")->capture_default_str();
   app.add_option("--epochs", o.epochs, "Epochs to train")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 60000));
-  app.add_option("--lr", o.lr, "Adam learning rate, both networks")->capture_default_str()->check(CLI::Range(1e-12, 1.0));
-  app.add_option("--beta1", o.beta1, "Adam beta1, both networks")->capture_default_str()->check(CLI::Range(0.0, 0.999999));
-  app.add_option("--seed", o.seed, "Random seed (weights, noise, shuffling, dropout)")->capture_default_str();
+  app.add_option("--lr", o.lr, "Adam learning rate, both networks")->capture_default_str()->check(examples::finite_in(1e-12, 1.0));
+  app.add_option("--beta1", o.beta1, "Adam beta1, both networks")->capture_default_str()->check(examples::finite_in(0.0, 0.999999));
+  app.add_option("--seed", o.seed, "Random seed (weights, noise, shuffling, dropout)")->capture_default_str()->check(examples::unsigned_64());
   app.add_option("--threads", o.threads, "Threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
   app.add_option("--limit", o.limit, "Use only the first N training images (0: all)")->capture_default_str()->check(CLI::Range(0, 100000000));
   app.add_option("--checkpoint-every", o.checkpoint_every, "Save a checkpoint every N epochs (and at the end)")
       ->capture_default_str()->check(CLI::Range(1, 100000));
-  app.add_flag("--resume", o.resume, "Continue from the newest checkpoint in --out");
+  auto* resume = app.add_flag("--resume", o.resume, "Continue the run in --out from its newest good checkpoint");
+  app.add_flag("--restart", o.restart, "Start over in an --out that holds an earlier run: deletes that run's files first")->excludes(resume);
 
   std::string checkpoint, out_file;
   int count = 16, rows = 8, steps = 10;
@@ -109,7 +136,7 @@ int main(int argc, char** argv) {
   CLI::App* gen = app.add_subcommand("generate", "Write generated digits as a PNG grid or an IDX file");
   gen->add_option("--checkpoint", checkpoint, "Checkpoint file")->required()->check(CLI::ExistingFile);
   gen->add_option("--count", count, "Number of digits")->capture_default_str()->check(CLI::Range(1, 1000000));
-  gen->add_option("--seed", sample_seed, "Noise seed")->capture_default_str();
+  gen->add_option("--seed", sample_seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
   gen->add_option("--out", out_file, "Output file: .png (grid) or .idx (IDX3 unsigned bytes)")->required()
       ->check([](const std::string& s) { return ends_with_any(s, {".png", ".idx"}).empty() ? "must end in .png or .idx" : ""; });
   CLI::App* interp = app.add_subcommand("interpolate", "Write rows of digits walking between random latent points");
@@ -118,7 +145,7 @@ int main(int argc, char** argv) {
       ->check([](const std::string& s) { return ends_with_any(s, {".png"}).empty() ? "must end in .png" : ""; });
   interp->add_option("--rows", rows, "Rows")->capture_default_str()->check(CLI::Range(1, 64));
   interp->add_option("--steps", steps, "Digits per row")->capture_default_str()->check(CLI::Range(2, 64));
-  interp->add_option("--seed", sample_seed, "Noise seed")->capture_default_str();
+  interp->add_option("--seed", sample_seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
   mnist_dcgan::EvalOptions ev;
   CLI::App* eval = app.add_subcommand("evaluate", "Score generated (or real) digits: Inception Score, FID, class shares");
   auto* ck = eval->add_option("--checkpoint", ev.checkpoint, "Checkpoint whose generator is scored")->check(CLI::ExistingFile);
@@ -126,33 +153,19 @@ int main(int argc, char** argv) {
   ck->excludes(real);
   eval->add_option("--classifier", ev.classifier, "Model written by mnist_classifier")->required()->check(CLI::ExistingFile);
   eval->add_option("--count", ev.count, "Images to score")->capture_default_str()->check(CLI::Range(20, 1000000));
-  eval->add_option("--seed", ev.seed, "Noise seed")->capture_default_str();
+  eval->add_option("--seed", ev.seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
   app.require_subcommand(0, 1);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return examples::exit_status(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return examples::exit_status(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);  // prints the message
     return 2;
   }
-  try {
-    if (*eval && ev.checkpoint.empty() && !ev.real) {
-      std::fprintf(stderr, "mnist_dcgan evaluate: needs --checkpoint F or --real\n");
-      return 2;
-    }
-    if (*gen) return run_generate(checkpoint, count, sample_seed, out_file);
-    if (*interp) return run_interpolate(checkpoint, rows, steps, sample_seed, out_file);
-    if (*eval) {
-      ev.data_dir = o.data_dir;
-      return mnist_dcgan::run_evaluate(ev);
-    }
-    return mnist_dcgan::run_training(o);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "mnist_dcgan: error: %s\n", e.what());
-    return 1;
-  }
+  return examples::exit_status(run(o, ev, gen->parsed(), interp->parsed(), eval->parsed(), checkpoint, count, rows, steps, sample_seed, out_file));
 }
+

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 namespace mnist_dcgan {
@@ -11,8 +12,13 @@ struct TrainOptions {
   int epochs = 50, batch = 256, threads = 0, limit = 0, checkpoint_every = 5;
   double lr = 1e-4, beta1 = 0.9;
   std::uint64_t seed = 0;
-  bool resume = false;
+  bool resume = false, restart = false;
   std::string command_line;  // as typed, for the report
+};
+
+// A request the program refuses as given (exit status 2), found after the flags were parsed.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct LossRow {

@@ -23,34 +23,11 @@
 
 #include "options.hpp"
 #include "report.hpp"
+#include "run_setup.hpp"
 
 namespace mnist_dcgan {
 
 using namespace ganlite;
-
-// The newest checkpoint in dir: checkpoint_epoch_NNNN.ckpt (after epoch NNNN) or, written when
-// training was interrupted, checkpoint_epoch_NNNN_step_SSSS.ckpt (SSSS steps into the next
-// epoch). "" if there is none.
-inline std::string newest_checkpoint(const std::string& dir) {
-  std::string best;
-  long best_key = -1;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      const std::string name = e->d_name;
-      int ep = 0, step = 0, used = 0;
-      const bool plain = std::sscanf(name.c_str(), "checkpoint_epoch_%4d.ckpt%n", &ep, &used) == 1 && used == static_cast<int>(name.size());
-      const bool partial = !plain && std::sscanf(name.c_str(), "checkpoint_epoch_%4d_step_%4d.ckpt%n", &ep, &step, &used) == 2 &&
-                           used == static_cast<int>(name.size());
-      const long key = static_cast<long>(ep) * 100000 + step;
-      if ((plain || partial) && key > best_key) {
-        best_key = key;
-        best = dir + "/" + name;
-      }
-    }
-    closedir(d);
-  }
-  return best;
-}
 
 // SIGINT / SIGTERM: the first asks training to stop after the current step (it then writes a
 // checkpoint and exits); a second one exits at once.
@@ -62,32 +39,6 @@ extern "C" inline void on_stop_signal(int sig) {
     return;
   }
   g_stop_signal = sig;
-}
-
-// Removes temporary files an earlier run left behind when it was killed in the middle of an
-// atomic write (name.tmp.XXXXXX); the files they were meant to replace are intact.
-inline void remove_stale_temporaries(const std::string& dir) {
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      const std::string name = e->d_name;
-      const std::size_t at = name.rfind(".tmp.");
-      if (at != std::string::npos && name.size() == at + 11) ::unlink((dir + "/" + name).c_str());
-    }
-    closedir(d);
-  }
-}
-
-inline void make_dirs(const std::string& path) {
-  std::string cur;
-  std::stringstream ss(path);
-  std::string part;
-  if (!path.empty() && path[0] == '/') cur = "/";
-  while (std::getline(ss, part, '/')) {
-    if (part.empty()) continue;
-    cur += part + "/";
-    if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) throw IoError("cannot create folder " + cur + ": " + std::strerror(errno));
-  }
-  if (::access(path.c_str(), W_OK) != 0) throw IoError("output folder " + path + " is not writable: " + std::strerror(errno));
 }
 
 inline std::string csv_text(const std::vector<LossRow>& rows) {
@@ -123,13 +74,39 @@ inline void write_loss_outputs(const std::string& dir, const std::vector<LossRow
                     svg_line_chart({d, g}, "DCGAN losses (thin: per step, thick: moving average)", "epoch", 1.0 / std::max(1, steps_per_epoch)));
 }
 
+// A picture of progress never costs training: the caller's work runs, and a failure is a warning.
+template <class Work>
+void best_effort(const std::string& what, Work work) {
+  try {
+    work();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mnist_dcgan: warning: could not write %s: %s\n", what.c_str(), e.what());
+  }
+}
+
+// The GIF of every epoch's grid; a grid that can't be read, or whose size differs from the
+// first one's, is left out with a warning.
 inline void write_gif_of_epochs(const std::string& dir, int last_epoch) {
   std::vector<GrayImage> frames;
   for (int e = 1; e <= last_epoch; ++e) {
     const std::string p = epoch_file(dir, "image_at_epoch", e, ".png");
-    if (::access(p.c_str(), R_OK) == 0) frames.push_back(read_image_gray(p));
+    if (::access(p.c_str(), F_OK) != 0) continue;
+    try {
+      GrayImage img = read_image_gray(p);
+      if (!frames.empty() && (img.width != frames[0].width || img.height != frames[0].height))
+        throw IoError(std::to_string(img.width) + "x" + std::to_string(img.height) + " where the first frame is " +
+                      std::to_string(frames[0].width) + "x" + std::to_string(frames[0].height));
+      frames.push_back(std::move(img));
+    } catch (const std::exception& ex) {
+      std::fprintf(stderr, "mnist_dcgan: warning: training.gif leaves out %s: %s\n", p.c_str(), ex.what());
+    }
   }
   if (!frames.empty()) write_gif(dir + "/training.gif", frames, 40);
+}
+
+// A model that holds NaN or infinity is never sampled or scored.
+inline void require_finite_weights(DcganTrainer& t, const std::string& checkpoint) {
+  if (!t.weights_finite()) throw IoError(checkpoint + ": holds weights that are not finite (NaN or infinity); it can't be sampled or scored");
 }
 
 // A pixel scaled to [-1, 1] as the seed's (x - 127.5) / 127.5.
@@ -215,7 +192,7 @@ int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset&
         const std::string path = partial_checkpoint_name(o.out_dir, trainer.epoch, trainer.step_in_epoch);
         save_checkpoint(trainer, path);
         newest_ckpt = path;
-        write_loss_outputs(o.out_dir, rows, steps);
+        best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
         publish(RunState::Stopped, "by signal " + std::to_string(g_stop_signal) + " at epoch " + std::to_string(epoch) + ", step " +
                                        std::to_string(s + 1) + "; continue with --resume");
         return report_interrupt(path);
@@ -233,14 +210,15 @@ int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset&
     if (tty) std::fprintf(stderr, "\n");
     trainer.epoch = epoch;
     trainer.step_in_epoch = 0;
-    write_png(epoch_file(o.out_dir, "image_at_epoch", epoch, ".png"), make_grid(trainer.sample_fixed(), 4, 4, 3));
     const std::string ckpt = epoch_file(o.out_dir, "checkpoint_epoch", epoch, ".ckpt");
     if (epoch % o.checkpoint_every == 0 || epoch == o.epochs || g_stop_signal) {
-      save_checkpoint(trainer, ckpt);
+      save_checkpoint(trainer, ckpt);  // first: what resume needs must not wait on the pictures
       newest_ckpt = ckpt;
     }
-    write_loss_outputs(o.out_dir, rows, steps);
-    write_gif_of_epochs(o.out_dir, epoch);
+    const std::string grid = epoch_file(o.out_dir, "image_at_epoch", epoch, ".png");
+    best_effort(grid, [&] { write_png(grid, make_grid(trainer.sample_fixed(), 4, 4, 3)); });
+    best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
+    best_effort("training.gif", [&] { write_gif_of_epochs(o.out_dir, epoch); });
     if (epoch == o.epochs) publish(RunState::Finished, "");
     else if (g_stop_signal) publish(RunState::Stopped, "by signal " + std::to_string(g_stop_signal) + " after epoch " + std::to_string(epoch) + "; continue with --resume");
     else publish(RunState::Running, "");
@@ -258,20 +236,32 @@ int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset&
 
 inline int run_training(const TrainOptions& o) {
   set_num_threads(o.threads);
-  make_dirs(o.out_dir);
-  remove_stale_temporaries(o.out_dir);
+  make_dirs(o.out_dir);  // exists, is a folder, is writable: said now, not after an epoch
+  const RunFolderLock lock(o.out_dir);  // held until this function returns, or the process ends
+  remove_stale_temporaries(o.out_dir, is_run_output);
+  if (!o.resume) prepare_fresh_folder(o);
   const IdxDataset ds = load_mnist(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
   const int steps = (count + o.batch - 1) / o.batch;
+  const std::uint64_t fingerprint = data_fingerprint(ds);
 
   DcganTrainer trainer(DcganConfig{o.seed, o.lr, o.beta1, o.batch});
+  trainer.data_images = static_cast<std::uint32_t>(count);
+  trainer.data_fingerprint = fingerprint;
   std::vector<LossRow> rows;
   std::string newest_ckpt;
   if (o.resume) {
-    const std::string ckpt = newest_checkpoint(o.out_dir);
-    newest_ckpt = ckpt;
-    if (ckpt.empty()) throw IoError("--resume: no checkpoint_epoch_NNNN.ckpt in " + o.out_dir + " to resume from");
+    const std::string ckpt = newest_good_checkpoint(o.out_dir);
+    check_resume_matches(ckpt, read_checkpoint_info(ckpt), trainer.config(), count, fingerprint, steps);
     load_checkpoint(trainer, ckpt);
+    trainer.data_images = static_cast<std::uint32_t>(count);  // older checkpoints did not record it
+    trainer.data_fingerprint = fingerprint;
+    newest_ckpt = ckpt;
+    if (trainer.epoch >= o.epochs) {
+      std::printf("%s has done %d epochs already; --epochs %d asks for no more, so there is nothing to train "
+                  "(raise --epochs to go on)\n", ckpt.c_str(), trainer.epoch, o.epochs);
+      return 0;
+    }
     rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch + 1, trainer.step_in_epoch);
     std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", ckpt.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
   } else {

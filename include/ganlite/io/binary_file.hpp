@@ -56,7 +56,8 @@ class ByteWriter {
 inline void write_file_atomic(const std::string& path, const std::string& bytes) {
   const std::size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-  std::string tmp = path + ".tmp.XXXXXX";
+  // NAME.tmp.PID.XXXXXX: the PID lets a later run tell a dead writer's leftover from a live one's file.
+  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + ".XXXXXX";
   const int fd = mkstemp(tmp.data());
   if (fd < 0) throw IoError("cannot write " + path + ": " + std::strerror(errno));
   auto fail = [&](const char* what) {
@@ -93,15 +94,43 @@ inline void write_file_atomic(const std::string& path, const std::string& bytes)
   }
 }
 
+// Opens path for reading if it is a regular file; otherwise says what it is, or why it can't be
+// opened. Never blocks: a FIFO is refused, not waited on.
+inline int open_regular_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int e = errno;
+    throw IoError("cannot open " + path + ": " + (e == ELOOP ? "too many levels of symbolic links (a symlink loop)" : std::strerror(e)));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw IoError(path + ": not a regular file" + (S_ISDIR(st.st_mode) ? " (a folder)" : S_ISFIFO(st.st_mode) ? " (a pipe)" : ""));
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+// The whole of a regular file, refusing one larger than max_bytes.
 inline std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t(1) << 32) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) throw IoError("cannot open " + path + ": " + std::strerror(errno));
-  const std::streamoff size = f.tellg();
-  if (size < 0) throw IoError("cannot read " + path);
-  if (static_cast<std::size_t>(size) > max_bytes) throw IoError(path + ": file too large (" + std::to_string(size) + " bytes)");
-  std::string data(static_cast<std::size_t>(size), '\0');
-  f.seekg(0);
-  if (!f.read(data.data(), size)) throw IoError("cannot read " + path);
+  const int fd = open_regular_file(path);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  ::fstat(fd, &st);
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) throw IoError(path + ": file too large (" + std::to_string(st.st_size) + " bytes)");
+  std::string data(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t r = ::read(fd, data.data() + done, data.size() - done);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) throw IoError("cannot read " + path + ": " + std::strerror(errno));
+    if (r == 0) break;  // the file shrank while we read it
+    done += static_cast<std::size_t>(r);
+  }
+  data.resize(done);
   return data;
 }
 

@@ -2,8 +2,8 @@
 //
 // Format: big-endian magic 0x0000TTNN (TT = 0x08 unsigned byte, NN = number of dimensions),
 // NN big-endian u32 dimensions, then the bytes row-major. Images are 0x00000803 (count, rows,
-// cols), labels 0x00000801 (count). Reading goes through zlib's gz* calls, which read .gz and
-// plain files alike; everything is validated and every error names the file.
+// cols), labels 0x00000801 (count). Files are read plain or gzip-compressed, strictly
+// (gzip_reader.hpp); everything is validated and every error names the file.
 #pragma once
 #include <zlib.h>
 
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "binary_file.hpp"
+#include "gzip_reader.hpp"
 
 namespace ganlite {
 
@@ -31,25 +32,9 @@ inline std::uint32_t read_be32(const std::uint8_t* p) {
 // Reads a whole IDX file of unsigned bytes with `expected_rank` dimensions. Refuses a payload
 // larger than max_bytes (a corrupt header must not make us allocate gigabytes).
 inline IdxData read_idx(const std::string& path, int expected_rank, std::size_t max_bytes = std::size_t(1) << 31) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) throw IoError("cannot open " + path + ": " + std::strerror(errno ? errno : ENOENT));
-  struct Closer {
-    gzFile f;
-    ~Closer() { gzclose(f); }
-  } closer{f};
+  GzipOrPlainReader in(path);
   auto read_exact = [&](void* dst, std::size_t n, const char* what) {
-    std::size_t done = 0;
-    while (done < n) {
-      const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n - done, 1u << 30));
-      const int r = gzread(f, static_cast<char*>(dst) + done, chunk);
-      if (r < 0) {
-        int err = 0;
-        const char* msg = gzerror(f, &err);
-        throw IoError(path + ": cannot read " + what + " (" + msg + ")");
-      }
-      if (r == 0) throw IoError(path + ": file ends inside the " + std::string(what) + " (truncated?)");
-      done += static_cast<std::size_t>(r);
-    }
+    if (in.read(dst, n) != n) throw IoError(path + ": file ends inside the " + std::string(what) + " (truncated?)");
   };
   std::uint8_t head[4];
   read_exact(head, 4, "header");
@@ -84,7 +69,7 @@ inline IdxData read_idx(const std::string& path, int expected_rank, std::size_t 
     done += n;
   }
   std::uint8_t extra;
-  if (gzread(f, &extra, 1) != 0)
+  if (in.read(&extra, 1) != 0)
     throw IoError(path + ": has bytes after the " + std::to_string(total) + " the header announces");
   return d;
 }
@@ -115,10 +100,13 @@ inline IdxDataset load_mnist(const std::string& dir, const std::string& prefix, 
   const std::string fix =
       " (point --data or GANLITE_MNIST_DIR at an MNIST folder; a ganlite clone carries MNIST in data/mnist, and"
       " `bash scripts/get_mnist.sh` checks it and restores a missing or damaged file)";
+  // A name that exists in any form is returned (opening it then says what is wrong with it); only
+  // a name that does not exist at all is "cannot find".
   auto find = [&](const std::string& stem) {
     for (const char* ext : {".gz", ""}) {
       const std::string p = dir + "/" + stem + ext;
-      if (::access(p.c_str(), R_OK) == 0) return p;
+      struct stat st {};
+      if (::lstat(p.c_str(), &st) == 0) return p;
     }
     throw IoError("cannot find " + dir + "/" + stem + "[.gz]" + fix);
   };

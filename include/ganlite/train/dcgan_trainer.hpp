@@ -110,6 +110,10 @@ class DcganTrainer {
   int epoch = 0;
   int step_in_epoch = 0;
   Rng::State epoch_start_state{};
+  // What the run trains on, kept in checkpoints so a resume can check it is the same data: the
+  // number of training images used and a fingerprint of the training files (0: not recorded).
+  std::uint32_t data_images = 0;
+  std::uint64_t data_fingerprint = 0;
 
  private:
   AdamConfig adam_config() const { return AdamConfig{cfg_.learning_rate, cfg_.beta1, 0.999, 1e-7}; }
