@@ -20,13 +20,9 @@ namespace {
 
 const std::string kDcgan = GANLITE_MNIST_DCGAN_BINARY, kClassifier = GANLITE_MNIST_CLASSIFIER_BINARY;
 const std::string kWalkthrough = GANLITE_CNN_WALKTHROUGH_BINARY, kWork = GANLITE_TEST_WORK_DIR;
+std::string fresh_dir(const std::string& name) { return e2e::fresh_dir(kWork, name); }
 using e2e::slurp;
 
-std::string fresh_dir(const std::string& name) {
-  const std::string d = kWork + "/" + name;
-  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
-  return d;
-}
 bool exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
 int shell(const std::string& cmd) {
   const int rc = std::system(("bash -c '" + cmd + "'").c_str());

@@ -23,20 +23,9 @@
 
 using namespace ganlite;
 
+using namespace e2e::dcgan;
+
 namespace {
-
-const std::string kBinary = GANLITE_MNIST_DCGAN_BINARY;
-const std::string kWork = GANLITE_TEST_WORK_DIR;
-
-using e2e::mnist_dir;
-using e2e::slurp;
-int run(const std::string& args, const std::string& log) { return e2e::run(kBinary, args, log); }
-
-std::string fresh_dir(const std::string& name) {
-  const std::string d = kWork + "/" + name;
-  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
-  return d;
-}
 
 const std::string kQuick = " --limit 300 --batch 64 --threads 2 --seed 7 ";
 
@@ -155,28 +144,6 @@ TEST_CASE("bad usage exits 2, bad data exits 1, and both say what is wrong") {
 
 namespace {
 // Starts the program in the background, returns its pid.
-pid_t spawn(const std::string& args, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string cmd = "exec " + kBinary + " " + args + " > " + log + " 2>&1";
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-int wait_status(pid_t pid, bool* signaled = nullptr) {
-  int st = 0;
-  waitpid(pid, &st, 0);
-  if (signaled) *signaled = WIFSIGNALED(st);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-bool wait_for_text(const std::string& file, const std::string& text, int timeout_s) {
-  for (int i = 0; i < timeout_s * 10; ++i) {
-    if (slurp(file).find(text) != std::string::npos) return true;
-    usleep(100000);
-  }
-  return false;
-}
 const std::string kLonger = " --limit 640 --batch 64 --threads 2 --seed 11 --epochs 3 --checkpoint-every 1 ";
 }  // namespace
 

@@ -11,17 +11,9 @@
 
 #include "e2e_util.hpp"
 
+using namespace e2e::dcgan;
+
 namespace {
-
-const std::string kBinary = GANLITE_MNIST_DCGAN_BINARY;
-const std::string kWork = GANLITE_TEST_WORK_DIR;
-int run(const std::string& args, const std::string& log) { return e2e::run(kBinary, args, log); }
-
-std::string fresh_dir(const std::string& name) {
-  const std::string d = kWork + "/" + name;
-  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
-  return d;
-}
 
 // 640 images in steps of 64: 10 steps an epoch.
 const std::string kRun = " --limit 640 --batch 64 --threads 2 --seed 5 --checkpoint-every 1 ";
@@ -52,29 +44,8 @@ int items(const std::string& array) {  // entries of a flat JSON array
   return n;
 }
 
-bool wait_for_text(const std::string& file, const std::string& text, int timeout_s) {
-  for (int i = 0; i < timeout_s * 20; ++i) {
-    if (e2e::slurp(file).find(text) != std::string::npos) return true;
-    usleep(50000);
-  }
-  return false;
-}
 
-pid_t spawn(const std::string& args, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string cmd = "exec " + kBinary + " " + args + " > " + log + " 2>&1";
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
 
-int wait_status(pid_t pid) {
-  int st = 0;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 }  // namespace
 

@@ -15,17 +15,10 @@
 
 using namespace ganlite;
 
+using namespace e2e::dcgan;
+
 namespace {
 
-const std::string kBinary = GANLITE_MNIST_DCGAN_BINARY;
-const std::string kWork = GANLITE_TEST_WORK_DIR;
-using e2e::slurp;
-
-std::string fresh_dir(const std::string& name) {
-  const std::string d = kWork + "/" + name;
-  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
-  return d;
-}
 bool exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
 void write_bytes(const std::string& path, const std::string& bytes) { write_file_atomic(path, bytes); }
 
@@ -41,22 +34,6 @@ int train(const std::string& out, const std::string& more, const std::string& lo
   return e2e::run(kBinary, "--data " + e2e::mnist_dir() + " --out " + out + run_flags(more), log);
 }
 
-pid_t spawn(const std::string& args, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string cmd = "exec " + kBinary + " " + args + " > " + log + " 2>&1";
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-bool wait_for_text(const std::string& file, const std::string& text, int timeout_s) {
-  for (int i = 0; i < timeout_s * 20; ++i) {
-    if (slurp(file).find(text) != std::string::npos) return true;
-    usleep(50000);
-  }
-  return false;
-}
 
 // A checkpoint with some header fields replaced and its checksum made right again.
 // Offsets (checkpoint.hpp, version 3): step in epoch at 44, images at 80, fingerprint at 84.
