@@ -96,6 +96,7 @@ TEST_CASE("a model holding NaN is never saved, sampled or scored") {
   const std::string ck = d + "/nan.ckpt";
   {
     DcganTrainer t(DcganConfig{});
+    save_checkpoint(t, d + "/ok.ckpt");
     (*t.generator().params()[0])[7] = std::nanf("");
     save_checkpoint(t, ck);
   }
@@ -111,6 +112,9 @@ TEST_CASE("a model holding NaN is never saved, sampled or scored") {
   // a classifier holding NaN scores nothing
   CHECK(e2e::run(kDcgan, "evaluate --real --count 100 --classifier " + classifier_file(d, true), d + "/log2") == 1);
   CHECK(slurp(d + "/log2").find("nan_classifier.weights: holds weights that are not finite") != std::string::npos);
+  REQUIRE(e2e::run(kDcgan, "generate --checkpoint " + d + "/ok.ckpt --count 3 --out " + d + "/ok.idx", d + "/log4") == 0);
+  CHECK(e2e::run(kClassifier, "predict --model " + d + "/nan_classifier.weights --idx " + d + "/ok.idx", d + "/log5") == 1);
+  CHECK(slurp(d + "/log5").find("nan_classifier.weights: holds weights that are not finite") != std::string::npos);
 }
 
 TEST_CASE("the classifier checks --model at start and writes it atomically; a file-size limit is a clear error") {

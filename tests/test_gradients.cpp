@@ -3,8 +3,8 @@
 #include "grad_check.hpp"
 
 using namespace ganlite;
-using gradcheck::check_layer;
-using gradcheck::check_loss;
+using ::gradcheck::check_layer;
+using ::gradcheck::check_loss;
 
 TEST_CASE("Dense with and without bias") {
   for (bool bias : {true, false}) {
@@ -171,7 +171,7 @@ TEST_CASE("a whole small GAN-shaped Sequential, end to end") {
   net.emplace<Flatten<double>>();
   net.emplace<Dense<double>>(12, 1, true, rng);
 
-  Tensor<double> x = gradcheck::random_tensor({3, 4}, rng);
+  Tensor<double> x = ::gradcheck::random_tensor({3, 4}, rng);
   auto loss = [&](Tensor<double>* dx) {
     Tensor<double> dz;
     const double l = bce_with_logits(net.forward(x, Mode::Train), 1.0, &dz);
@@ -183,16 +183,16 @@ TEST_CASE("a whole small GAN-shaped Sequential, end to end") {
   loss(&dx);
   std::vector<Tensor<double>> g;
   for (auto* p : net.grads()) g.push_back(*p);
-  gradcheck::compare("network dx", x, dx, [&] { return loss(nullptr); }, rng);
+  ::gradcheck::compare("network dx", x, dx, [&] { return loss(nullptr); }, rng);
   auto params = net.params();
   for (std::size_t k = 0; k < params.size(); ++k)
-    gradcheck::compare("network param " + std::to_string(k), *params[k], g[k], [&] { return loss(nullptr); }, rng);
+    ::gradcheck::compare("network param " + std::to_string(k), *params[k], g[k], [&] { return loss(nullptr); }, rng);
 }
 
 TEST_CASE("frozen layers add no parameter gradient; first layer may skip dx") {
   Rng rng(31);
   Dense<double> d(3, 2, true, rng);
-  Tensor<double> x = gradcheck::random_tensor({2, 3}, rng), g = gradcheck::random_tensor({2, 2}, rng);
+  Tensor<double> x = ::gradcheck::random_tensor({2, 3}, rng), g = ::gradcheck::random_tensor({2, 2}, rng);
   d.forward(x, Mode::Train);
   for (auto* p : d.grads()) p->zero();
   d.set_trainable(false);
@@ -205,4 +205,56 @@ TEST_CASE("frozen layers add no parameter gradient; first layer may skip dx") {
   first.forward(x, Mode::Train);
   CHECK(first.backward(g).empty());
   CHECK(std::abs((*first.grads()[0])[0]) > 0);
+}
+
+namespace {
+// y = 2x, but backward returns dy instead of 2 dy.
+class WrongBackward : public Layer<double> {
+ public:
+  std::string type() const override { return "WrongBackward"; }
+  Shape output_shape(const Shape& s) const override { return s; }
+  const Tensor<double>& forward(const Tensor<double>& x, Mode) override {
+    y_ = x;
+    for (auto& v : y_) v *= 2;
+    return y_;
+  }
+  const Tensor<double>& backward(const Tensor<double>& dy) override { return dx_ = dy, dx_; }
+
+ private:
+  Tensor<double> y_, dx_;
+};
+// y = w x with one weight, whose backward SETS dw instead of adding to it.
+class OverwritingGrad : public Layer<double> {
+ public:
+  std::string type() const override { return "OverwritingGrad"; }
+  Shape output_shape(const Shape& s) const override { return s; }
+  const Tensor<double>& forward(const Tensor<double>& x, Mode) override {
+    x_ = x, y_ = x;
+    for (auto& v : y_) v *= w_[0];
+    return y_;
+  }
+  const Tensor<double>& backward(const Tensor<double>& dy) override {
+    dw_[0] = 0;
+    for (std::size_t i = 0; i < dy.size(); ++i) dw_[0] += dy[i] * x_[i];
+    dx_ = dy;
+    for (auto& v : dx_) v *= w_[0];
+    return dx_;
+  }
+  std::vector<Tensor<double>*> params() override { return {&w_}; }
+  std::vector<Tensor<double>*> grads() override { return {&dw_}; }
+
+ private:
+  Tensor<double> w_ = Tensor<double>({1}, 1.5), dw_ = Tensor<double>({1}), x_, y_, dx_;
+};
+}  // namespace
+
+TEST_CASE("the public gradient checker catches a wrong backward and one that overwrites parameter gradients") {
+  WrongBackward wrong;
+  const auto r1 = ganlite::gradcheck::check_layer(wrong, {2, 3});
+  CHECK_FALSE(r1.ok);
+  CHECK(r1.text().find("WrongBackward dx") != std::string::npos);
+  OverwritingGrad overwriting;
+  const auto r2 = ganlite::gradcheck::check_layer(overwriting, {2, 3});
+  CHECK_FALSE(r2.ok);
+  CHECK(r2.text().find("does not add to parameter gradient 0") != std::string::npos);
 }

@@ -120,6 +120,9 @@ Sequential<float> load_classifier(const std::string& path) {
   Rng init(0), drop(0);
   Sequential<float> m = make_mnist_classifier<float>(init, drop);
   load_weights(m, path);
+  for (const Tensor<float>* p : m.params())
+    for (float v : *p)
+      if (!std::isfinite(v)) throw std::runtime_error(path + ": holds weights that are not finite (NaN or infinity); it can't classify anything");
   return m;
 }
 

@@ -1,0 +1,208 @@
+// The general GanTrainer (ganlite/train/gan_trainer.hpp):
+//   - the seed DCGAN through it equals the dedicated trainer it replaced, bit for bit;
+//   - conditioning joins what the Keras conditional-GAN example joins (exact values);
+//   - a conditional step on a small user-built G and D: every parameter gradient of both
+//     networks against central differences of the step's losses (double precision,
+//     |analytic - numeric| <= 1e-6 * max(1, |numeric|), h = 1e-5, as tests/grad_check.hpp);
+//   - shapes that don't fit are refused; an exception in G's backward leaves D trainable.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <ganlite/ganlite.hpp>
+#include <ganlite/train/dcgan_trainer.hpp>
+#include <string>
+#include <vector>
+
+#include "reference/seed_dcgan_trainer.hpp"
+
+using namespace ganlite;
+
+namespace {
+
+template <class T>
+bool same_bits(const Tensor<T>& a, const Tensor<T>& b) {
+  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+bool same_bits(const std::vector<Tensor<float>*>& a, const std::vector<Tensor<float>*>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!same_bits(*a[i], *b[i])) return false;
+  return true;
+}
+bool same_bits(const std::vector<Tensor<float>>& a, const std::vector<Tensor<float>>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!same_bits(a[i], b[i])) return false;
+  return true;
+}
+
+// A small user-built pair on 4x4 images with 2 channels: G (noise + K) -> Dense -> BatchNorm ->
+// LeakyReLU -> Reshape (4, 4, 2) -> Conv2DTranspose 3x3 -> Tanh; D (4, 4, 2 + K) -> Conv2D 3x3
+// stride 2 -> LeakyReLU -> Flatten -> Dense 1.
+constexpr int kNoise = 3, kClasses = 3;
+Sequential<double> small_generator(Rng& init) {
+  Sequential<double> g("small_g", {kNoise + kClasses});
+  g.emplace<Dense<double>>(kNoise + kClasses, 4 * 4 * 2, false, init);
+  g.emplace<BatchNorm<double>>(4 * 4 * 2);
+  g.add(make_leaky_relu<double>());
+  g.emplace<Reshape<double>>(Shape{4, 4, 2});
+  g.emplace<Conv2DTranspose<double>>(2, ConvSpec{2, 3, 3, 1, 1, Padding::Same, true}, init);
+  g.emplace<Tanh<double>>();
+  return g;
+}
+Sequential<double> small_discriminator(Rng& init, Rng&) {
+  Sequential<double> d("small_d", {4, 4, 2 + kClasses});
+  d.emplace<Conv2D<double>>(2 + kClasses, ConvSpec{3, 3, 3, 2, 2, Padding::Same, true}, init);
+  d.add(make_leaky_relu<double>());
+  d.emplace<Flatten<double>>();
+  d.emplace<Dense<double>>(2 * 2 * 3, 1, true, init);
+  return d;
+}
+GanConfig small_config() {
+  GanConfig c;
+  c.seed = 11, c.noise_dim = kNoise, c.classes = kClasses, c.batch = 5, c.fixed_noise_count = 2;
+  return c;
+}
+
+// The step's two losses at the trainer's current parameters, for the given inputs.
+struct Losses {
+  double d, g;
+};
+Losses step_losses(GanTrainer<double>& t, const Tensor<double>& real, const std::vector<int>& labels, const Tensor<double>& z,
+                   const std::vector<int>& fake_labels) {
+  Tensor<double> real_in, fake_in;
+  const Tensor<double> fake = t.generate(z, fake_labels, Mode::Train);
+  join_label_planes(real, labels, kClasses, real_in);
+  join_label_planes(fake, fake_labels, kClasses, fake_in);
+  const Tensor<double> real_logits = t.discriminator().forward(real_in, Mode::Train);
+  const Tensor<double>& fake_logits = t.discriminator().forward(fake_in, Mode::Train);
+  return {bce_with_logits(real_logits, 1.0) + bce_with_logits(fake_logits, 0.0), bce_with_logits(fake_logits, 1.0)};
+}
+
+}  // namespace
+
+TEST_CASE("the seed DCGAN through GanTrainer equals the seed trainer bit for bit (weights, statistics, Adam, Rngs)") {
+  const DcganConfig cfg{5, 1e-4, 0.9, 8, 0.3};
+  DcganTrainer now(cfg);
+  reference::SeedDcganTrainer before(cfg);
+  Rng data(99);
+  Tensor<float> real({8, 28, 28, 1});
+  for (int step = 0; step < 3; ++step) {
+    for (auto& v : real) v = static_cast<float>(data.uniform() * 2 - 1);
+    const StepStats a = now.train_step(real), b = before.train_step(real);
+    CHECK(std::memcmp(&a, &b, sizeof a) == 0);
+  }
+  CHECK(same_bits(now.generator().state_tensors(), before.generator().state_tensors()));
+  CHECK(same_bits(now.discriminator().state_tensors(), before.discriminator().state_tensors()));
+  for (int net = 0; net < 2; ++net) {
+    const AdamState<float> x = (net ? now.discriminator_optimizer() : now.generator_optimizer()).state();
+    const AdamState<float> y = (net ? before.discriminator_optimizer() : before.generator_optimizer()).state();
+    CHECK(x.step == y.step);
+    CHECK(same_bits(x.m, y.m));
+    CHECK(same_bits(x.v, y.v));
+  }
+  CHECK(now.data_rng().state() == before.data_rng().state());
+  CHECK(now.dropout_rng().state() == before.dropout_rng().state());
+  CHECK(same_bits(now.fixed_noise(), before.fixed_noise()));
+  CHECK(same_bits(now.sample_fixed(), before.sample_fixed()));
+}
+
+TEST_CASE("conditioning joins the class one-hot to the noise and K label planes to the image") {
+  Tensor<float> z({2, 2}), x({2, 1, 2, 1}), j;
+  const float zs[] = {0.5f, -1, 2, 3}, xs[] = {7, 8, 9, 10};
+  std::copy(zs, zs + 4, z.begin());
+  std::copy(xs, xs + 4, x.begin());
+  join_one_hot(z, {2, 0}, 3, j);
+  CHECK(j.shape() == Shape{2, 5});
+  CHECK(std::vector<float>(j.begin(), j.end()) == std::vector<float>{0.5f, -1, 0, 0, 1, 2, 3, 1, 0, 0});
+  join_label_planes(x, {1, 2}, 3, j);
+  CHECK(j.shape() == Shape{2, 1, 2, 4});
+  CHECK(std::vector<float>(j.begin(), j.end()) == std::vector<float>{7, 0, 1, 0, 8, 0, 1, 0, 9, 0, 0, 1, 10, 0, 0, 1});
+  Tensor<float> back;
+  image_channels(j, 1, back);
+  CHECK(same_bits(back, x));
+  CHECK_THROWS_WITH_AS(join_one_hot(z, {0, 3}, 3, j), "conditioning: label 3 is not a class 0..2", std::invalid_argument);
+  CHECK_THROWS_AS(join_one_hot(z, {0}, 3, j), std::invalid_argument);
+}
+
+TEST_CASE("a conditional step on a user-built G and D: both networks' gradients match central differences") {
+  GanTrainer<double> t(small_config(), small_generator, small_discriminator);
+  GanTrainer<double> probe(small_config(), small_generator, small_discriminator);  // same seed: same weights
+  Rng data(3);
+  Tensor<double> real({5, 4, 4, 2});
+  for (auto& v : real) v = data.uniform() * 2 - 1;
+  const std::vector<int> labels = {0, 2, 1, 1, 0};
+  const StepStats s = t.train_step(real, labels);
+  const Tensor<double> z = t.last_noise();
+  const std::vector<int> fake_labels = t.last_fake_labels();
+  REQUIRE(fake_labels.size() == 5);
+  for (int y : fake_labels) CHECK((y >= 0 && y < kClasses));
+
+  const Losses at = step_losses(probe, real, labels, z, fake_labels);
+  CHECK(at.d == doctest::Approx(s.d_loss).epsilon(1e-6));
+  CHECK(at.g == doctest::Approx(s.g_loss).epsilon(1e-6));
+  // train_step leaves the gradients it applied: dL_D/d(D params), dL_G/d(G params through frozen D)
+  const double h = 1e-5, tol = 1e-6;
+  int checked = 0;
+  for (int net = 0; net < 2; ++net) {
+    auto params = net ? probe.discriminator().params() : probe.generator().params();
+    auto grads = net ? t.discriminator().grads() : t.generator().grads();
+    REQUIRE(params.size() == grads.size());
+    for (std::size_t p = 0; p < params.size(); ++p)
+      for (std::size_t i = 0; i < params[p]->size(); ++i) {
+        double& w = (*params[p])[i];
+        const double saved = w;
+        w = saved + h;
+        const Losses up = step_losses(probe, real, labels, z, fake_labels);
+        w = saved - h;
+        const Losses down = step_losses(probe, real, labels, z, fake_labels);
+        w = saved;
+        const double numeric = net ? (up.d - down.d) / (2 * h) : (up.g - down.g) / (2 * h);
+        const double analytic = (*grads[p])[i];
+        CAPTURE(net);
+        CAPTURE(p);
+        CAPTURE(i);
+        CHECK(std::abs(analytic - numeric) <= tol * std::max(1.0, std::abs(numeric)));
+        ++checked;
+      }
+  }
+  CHECK(checked > 300);
+}
+
+TEST_CASE("the trainer refuses models whose shapes don't fit, and labels it can't use") {
+  GanConfig c = small_config();
+  c.classes = 2;  // G takes noise + 3, D takes 2 + 3 channels
+  CHECK_THROWS_AS(GanTrainer<double>(c, small_generator, small_discriminator), std::invalid_argument);
+  GanTrainer<double> t(small_config(), small_generator, small_discriminator);
+  Tensor<double> real({2, 4, 4, 2});
+  CHECK_THROWS_AS(t.train_step(real), std::invalid_argument);          // conditional: labels needed
+  CHECK_THROWS_AS(t.train_step(real, {0, 5}), std::invalid_argument);  // not a class
+  CHECK(t.sample_fixed().shape() == Shape{kClasses * 2, 4, 4, 2});    // every class with each fixed noise vector
+}
+
+namespace {
+// Identity forward; backward throws (a user's layer with a bug).
+class ThrowingBackward : public Layer<double> {
+ public:
+  std::string type() const override { return "Throwing"; }
+  Shape output_shape(const Shape& s) const override { return s; }
+  const Tensor<double>& forward(const Tensor<double>& x, Mode) override { return y_ = x, y_; }
+  const Tensor<double>& backward(const Tensor<double>&) override { throw std::runtime_error("backward failed"); }
+
+ private:
+  Tensor<double> y_;
+};
+}  // namespace
+
+TEST_CASE("an exception in the generator's backward leaves the discriminator trainable, not half frozen") {
+  auto make_g = [](Rng& init) {
+    Sequential<double> g = small_generator(init);
+    g.add(std::make_unique<ThrowingBackward>());
+    return g;
+  };
+  GanTrainer<double> t(small_config(), make_g, small_discriminator);
+  Tensor<double> real({2, 4, 4, 2});
+  CHECK_THROWS_WITH(t.train_step(real, {0, 1}), "backward failed");
+  for (std::size_t i = 0; i < t.discriminator().size(); ++i) CHECK(t.discriminator().layer(i).trainable());
+  CHECK_FALSE(t.discriminator().layer(0).needs_input_grad());
+}
