@@ -9,6 +9,8 @@
 
 #include <cstdlib>
 #include <ganlite/io/binary_file.hpp>
+#include <ganlite/train/checkpoint_record.hpp>
+#include <map>
 #include <string>
 
 #include "e2e_util.hpp"
@@ -35,15 +37,14 @@ int train(const std::string& out, const std::string& more, const std::string& lo
 }
 
 
-// A checkpoint with some header fields replaced and its checksum made right again.
-// Offsets (checkpoint.hpp, version 3): step in epoch at 44, images at 80, fingerprint at 84.
-std::string patched_checkpoint(std::string c, std::uint32_t step, std::uint32_t images, std::uint64_t fingerprint) {
-  std::memcpy(&c[44], &step, 4);
-  std::memcpy(&c[80], &images, 4);
-  std::memcpy(&c[84], &fingerprint, 8);
-  const std::uint32_t crc = crc32_of(c.data(), c.size() - 4);
-  std::memcpy(&c[c.size() - 4], &crc, 4);
-  return c;
+// A checkpoint with some settings replaced (the record is rewritten with its checksum).
+void write_patched_checkpoint(const std::string& from, const std::string& to, const std::map<std::string, std::string>& changes) {
+  const std::string data = read_file(from);
+  ByteReader r(data, from);
+  REQUIRE(read_checkpoint_preamble(r, data.size()) == kCheckpointVersion);
+  CheckpointRecord c = read_checkpoint_record(r);
+  for (const auto& [k, v] : changes) c.set(k, v);
+  write_checkpoint_record(to, c);
 }
 
 }  // namespace
@@ -196,8 +197,9 @@ TEST_CASE("a checkpoint whose position is past this data's epoch is refused, nev
   const std::string src = fresh_dir("cursor_src"), out = fresh_dir("cursor");
   REQUIRE(train(src, "--epochs 1", src + "/../cursor1.log") == 0);
   // step 4 of epoch 2 (legal with 5 steps an epoch), images and fingerprint not recorded (as in
-  // version 2), resumed with --limit 128: 2 steps an epoch
-  write_bytes(out + "/checkpoint_epoch_0001_step_0004.ckpt", patched_checkpoint(read_file(src + "/checkpoint_epoch_0001.ckpt"), 4, 0, 0));
+  // versions 1 and 2), resumed with --limit 128: 2 steps an epoch
+  write_patched_checkpoint(src + "/checkpoint_epoch_0001.ckpt", out + "/checkpoint_epoch_0001_step_0004.ckpt",
+                           {{"step_in_epoch", "4"}, {"data_images", "0"}, {"data_fingerprint", "0"}});
   CHECK(e2e::run(kBinary, "--data " + e2e::mnist_dir() + " --out " + out + " --limit 128 --batch 64 --seed 3 --epochs 3 --resume",
                  out + "/../cursor2.log") == 1);
   CHECK(slurp(out + "/../cursor2.log").find("its position, step 4 of epoch 2, is past the 2 steps an epoch has") != std::string::npos);

@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   app.add_option("--limit", o.limit, "Use only the first N training images (0: all)")->capture_default_str()->check(CLI::Range(0, 100000000));
   app.add_option("--checkpoint-every", o.checkpoint_every, "Save a checkpoint every N epochs (and at the end)")
       ->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_flag("--conditional", o.conditional, "Condition both networks on the class (10x10 grid per epoch: row r draws class r)");
   auto* resume = app.add_flag("--resume", o.resume, "Continue the run in --out from its newest good checkpoint");
   app.add_flag("--restart", o.restart, "Start over in an --out that holds an earlier run: deletes that run's files first")->excludes(resume);
 

@@ -12,7 +12,7 @@ struct TrainOptions {
   int epochs = 50, batch = 256, threads = 0, limit = 0, checkpoint_every = 5;
   double lr = 1e-4, beta1 = 0.9;
   std::uint64_t seed = 0;
-  bool resume = false, restart = false;
+  bool resume = false, restart = false, conditional = false;
   std::string command_line;  // as typed, for the report
 };
 

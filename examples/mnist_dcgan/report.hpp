@@ -43,6 +43,7 @@ inline std::vector<std::pair<std::string, std::string>> run_settings(const Train
           {"Adam learning rate", format_number(o.lr)},
           {"Adam beta1", format_number(o.beta1)},
           {"seed", std::to_string(o.seed)},
+          {"conditional", o.conditional ? "yes: G and D see the class (grid row r = class r)" : "no (the seed's model)"},
           {"checkpoint every", std::to_string(o.checkpoint_every) + " epochs"},
           {"threads", std::to_string(threads)},
           {"GEMM kernel", kernel},

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "classes.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "run_setup.hpp"
@@ -109,6 +110,13 @@ inline void require_finite_weights(DcganTrainer& t, const std::string& checkpoin
   if (!t.weights_finite()) throw IoError(checkpoint + ": holds weights that are not finite (NaN or infinity); it can't be sampled or scored");
 }
 
+// The per-epoch picture: the seed's 4 x 4 grid of the fixed noise, or for a conditional model a
+// K x 10 grid — row r is class r, column c one fixed noise vector (one hand writing every class).
+inline GrayImage epoch_grid(DcganTrainer& t) {
+  const int K = t.config().classes;
+  return K ? make_grid(t.sample_fixed(), K, t.fixed_noise().dim(0), 2) : make_grid(t.sample_fixed(), 4, 4, 3);
+}
+
 // A pixel scaled to [-1, 1] as the seed's (x - 127.5) / 127.5.
 inline float scaled_pixel(std::uint8_t p) { return (p - 127.5f) / 127.5f; }
 
@@ -155,6 +163,7 @@ int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset&
   const bool tty = ::isatty(STDERR_FILENO);
   std::vector<int> order(count);
   Tensor<float> batch;
+  std::vector<int> labels;
   // The training set stays as bytes (47 MB for MNIST, not 188 MB of floats); each batch is scaled
   // as it is gathered.
   const std::size_t image_size = static_cast<std::size_t>(ds.rows) * ds.cols;
@@ -174,11 +183,13 @@ int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset&
     for (int s = trainer.step_in_epoch; s < steps; ++s) {
       const int b0 = s * o.batch, bn = std::min(o.batch, count - b0);
       batch.resize({bn, ds.rows, ds.cols, 1});
+      labels.resize(bn);
       for (int j = 0; j < bn; ++j) {
         const std::uint8_t* src = ds.pixels.data() + order[b0 + j] * image_size;
         std::transform(src, src + image_size, batch.data() + j * image_size, scaled_pixel);
+        labels[j] = ds.labels[order[b0 + j]];
       }
-      const StepStats st = trainer.train_step(batch);
+      const StepStats st = o.conditional ? trainer.train_step(batch, labels) : trainer.train_step(batch);
       if (nan_after > 0 && ++steps_run == nan_after) (*trainer.generator().params()[0])[0] = std::nanf("");
       if (!std::isfinite(st.d_loss) || !std::isfinite(st.g_loss) || !trainer.weights_finite())
         throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(s + 1) +
@@ -216,7 +227,7 @@ int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset&
       newest_ckpt = ckpt;
     }
     const std::string grid = epoch_file(o.out_dir, "image_at_epoch", epoch, ".png");
-    best_effort(grid, [&] { write_png(grid, make_grid(trainer.sample_fixed(), 4, 4, 3)); });
+    best_effort(grid, [&] { write_png(grid, epoch_grid(trainer)); });
     best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
     best_effort("training.gif", [&] { write_gif_of_epochs(o.out_dir, epoch); });
     if (epoch == o.epochs) publish(RunState::Finished, "");
@@ -245,7 +256,9 @@ inline int run_training(const TrainOptions& o) {
   const int steps = (count + o.batch - 1) / o.batch;
   const std::uint64_t fingerprint = data_fingerprint(ds);
 
-  DcganTrainer trainer(DcganConfig{o.seed, o.lr, o.beta1, o.batch});
+  DcganConfig config{o.seed, o.lr, o.beta1, o.batch};
+  if (o.conditional) config.class_names = class_names_for(ds), config.classes = static_cast<int>(config.class_names.size());
+  DcganTrainer trainer(config);
   trainer.data_images = static_cast<std::uint32_t>(count);
   trainer.data_fingerprint = fingerprint;
   std::vector<LossRow> rows;

@@ -48,10 +48,11 @@ Sequential<T> make_generator(Rng& init_rng, int noise_dim = kNoiseDim) {
 
 // dropout_rng is kept by the Dropout layers (by reference) and must outlive the model.
 // dropout_rate is the seed's 0.3; the reference comparison with PyTorch sets 0 (no random masks).
+// in_channels: 1, or 1 + K when the image comes with K label planes (a conditional GAN).
 template <class T>
-Sequential<T> make_discriminator(Rng& init_rng, Rng& dropout_rng, double dropout_rate = 0.3) {
-  Sequential<T> d("discriminator", {28, 28, 1});
-  int channels = 1;
+Sequential<T> make_discriminator(Rng& init_rng, Rng& dropout_rng, double dropout_rate = 0.3, int in_channels = 1) {
+  Sequential<T> d("discriminator", {28, 28, in_channels});
+  int channels = in_channels;
   for (int filters : {64, 128}) {
     d.template emplace<Conv2D<T>>(channels, ConvSpec{filters, 5, 5, 2, 2, Padding::Same, true}, init_rng);
     d.add(make_leaky_relu<T>());

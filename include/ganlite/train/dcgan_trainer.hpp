@@ -2,11 +2,14 @@
 //
 // The TensorFlow tutorial's model (models/dcgan.hpp: G 100 -> 28x28x1, D 28x28x1 -> 1 logit)
 // with its settings: Adam 1e-4 for both networks, batch 256, 100-d noise, dropout 0.3, 16 fixed
-// noise vectors for the per-epoch grid. The same seed gives, bit for bit, the weights, BatchNorm
+// noise vectors for the per-epoch grid. With `classes` set, the same layers conditioned on the
+// class (gan_trainer.hpp): G takes noise + one-hot, D the image + label planes. The same seed gives, bit for bit, the weights, BatchNorm
 // statistics, Adam moments and Rng states of the dedicated trainer it replaces
 // (tests/reference/seed_dcgan_trainer.hpp; tests/test_gan_trainer.cpp).
 #pragma once
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "../models/dcgan.hpp"
 #include "gan_trainer.hpp"
@@ -18,7 +21,9 @@ struct DcganConfig {
   double learning_rate = 1e-4;  // the seed's Adam(1e-4) for both networks
   double beta1 = 0.9;
   int batch = 256;
-  double dropout = 0.3;  // the discriminator's Dropout rate; not in checkpoints (mnist_dcgan always uses 0.3)
+  double dropout = 0.3;  // the discriminator's Dropout rate
+  int classes = 0;       // 0: the seed's unconditional model; K: conditioned on K classes
+  std::vector<std::string> class_names;  // K names (empty when unconditional)
 };
 
 inline GanConfig dcgan_gan_config(const DcganConfig& c) {
@@ -27,6 +32,8 @@ inline GanConfig dcgan_gan_config(const DcganConfig& c) {
   g.noise_dim = kNoiseDim;
   g.batch = c.batch;
   g.generator_adam = g.discriminator_adam = AdamConfig{c.learning_rate, c.beta1, 0.999, 1e-7};
+  g.classes = c.classes;
+  g.fixed_noise_count = c.classes > 0 ? 10 : 16;  // a K x 10 grid (one hand per column), or the seed's 4 x 4
   return g;
 }
 
@@ -34,8 +41,8 @@ class DcganTrainer : public GanTrainer<float> {
  public:
   explicit DcganTrainer(const DcganConfig& cfg)
       : GanTrainer<float>(
-            dcgan_gan_config(cfg), [](Rng& init) { return make_generator<float>(init); },
-            [rate = cfg.dropout](Rng& init, Rng& dropout) { return make_discriminator<float>(init, dropout, rate); }),
+            dcgan_gan_config(cfg), [k = cfg.classes](Rng& init) { return make_generator<float>(init, kNoiseDim + k); },
+            [rate = cfg.dropout, k = cfg.classes](Rng& init, Rng& dropout) { return make_discriminator<float>(init, dropout, rate, 1 + k); }),
         dcgan_cfg_(cfg) {}
 
   const DcganConfig& config() const { return dcgan_cfg_; }

@@ -1,0 +1,157 @@
+// Checkpoints (ganlite/train/checkpoint.hpp, checkpoint_record.hpp): a save and load continues
+// bit-exactly, conditional models included; the file says which model it holds, so reading it
+// builds that model; a file for another model is refused with what differs; files of the format
+// before named tensors (version 3) still load as the seed model.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <ganlite/train/checkpoint.hpp>
+#include <string>
+
+using namespace ganlite;
+
+namespace {
+const std::string kWork = GANLITE_TEST_WORK_DIR;
+
+std::string work_file(const std::string& name) {
+  REQUIRE(std::system(("mkdir -p " + kWork).c_str()) == 0);
+  return kWork + "/" + name;
+}
+
+DcganConfig conditional_config() {
+  DcganConfig c{3, 2e-4, 0.5, 4, 0.3};
+  c.classes = 10;
+  for (int k = 0; k < 10; ++k) c.class_names.push_back(std::to_string(k));
+  return c;
+}
+
+// Real images and labels for a few steps.
+void train(DcganTrainer& t, int steps) {
+  Rng data(17);
+  Tensor<float> real({4, 28, 28, 1});
+  std::vector<int> labels(4);
+  for (int s = 0; s < steps; ++s) {
+    for (auto& v : real) v = static_cast<float>(data.uniform() * 2 - 1);
+    for (auto& y : labels) y = static_cast<int>(data.below(10));
+    if (t.config().classes)
+      t.train_step(real, labels);
+    else
+      t.train_step(real);
+  }
+}
+
+bool same_state(DcganTrainer& a, DcganTrainer& b) {
+  auto eq = [](const Tensor<float>& x, const Tensor<float>& y) {
+    return x.shape() == y.shape() && std::memcmp(x.data(), y.data(), x.size() * 4) == 0;
+  };
+  for (int n = 0; n < 2; ++n) {
+    auto x = n ? a.discriminator().state_tensors() : a.generator().state_tensors();
+    auto y = n ? b.discriminator().state_tensors() : b.generator().state_tensors();
+    for (std::size_t k = 0; k < x.size(); ++k)
+      if (!eq(*x[k], *y[k])) return false;
+    const AdamState<float> p = (n ? a.discriminator_optimizer() : a.generator_optimizer()).state();
+    const AdamState<float> q = (n ? b.discriminator_optimizer() : b.generator_optimizer()).state();
+    if (p.step != q.step) return false;
+    for (std::size_t k = 0; k < p.m.size(); ++k)
+      if (!eq(p.m[k], q.m[k]) || !eq(p.v[k], q.v[k])) return false;
+  }
+  return a.data_rng().state() == b.data_rng().state() && a.dropout_rng().state() == b.dropout_rng().state() &&
+         eq(a.fixed_noise(), b.fixed_noise()) && a.epoch == b.epoch && a.step_in_epoch == b.step_in_epoch;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("a conditional checkpoint builds its own model and resumes bit-exactly") {
+  const std::string path = work_file("conditional.ckpt");
+  DcganTrainer a(conditional_config()), b(conditional_config());
+  train(a, 2);
+  a.epoch = 1, a.step_in_epoch = 1;
+  save_checkpoint(a, path);
+  train(a, 2);  // the run that was not interrupted
+
+  const DcganConfig read = read_checkpoint_config(path);  // the model comes from the file
+  CHECK(read.classes == 10);
+  CHECK(read.class_names == conditional_config().class_names);
+  CHECK(read.learning_rate == 2e-4);
+  DcganTrainer c(read);
+  load_checkpoint(c, path);
+  train(c, 2);
+  CHECK(same_state(a, c));
+  CHECK(a.sample_fixed().shape() == Shape{100, 28, 28, 1});  // 10 classes x 10 fixed noise vectors
+  (void)b;
+}
+
+TEST_CASE("a checkpoint of another model is refused with what differs") {
+  const std::string path = work_file("seed.ckpt");
+  DcganTrainer seed(DcganConfig{3, 2e-4, 0.5, 4, 0.3});
+  save_checkpoint(seed, path);
+  DcganTrainer conditional(conditional_config());
+  const std::string err = error_of([&] { load_checkpoint(conditional, path); });
+  CHECK(err.find(path + ": was trained with other settings than this run's: classes 0 in the checkpoint, 10 now") == 0);
+  // a file whose model is not the DCGAN
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  read_checkpoint_preamble(r, data.size());
+  CheckpointRecord rec = read_checkpoint_record(r);
+  rec.set("model", "stylegan");
+  write_checkpoint_record(path + ".other", rec);
+  CHECK(error_of([&] { read_checkpoint_config(path + ".other"); }).find("holds a \"stylegan\" model") != std::string::npos);
+  // a tensor of the wrong shape: named, with both shapes
+  rec.set("model", "dcgan");
+  for (auto& [name, t] : rec.tensors)
+    if (name == "generator.0") t = Tensor<float>({110, 12544});
+  write_checkpoint_record(path + ".shape", rec);
+  CHECK(error_of([&] { load_checkpoint(seed, path + ".shape"); }).find("tensor generator.0 has shape (110, 12544); this model's is (100, 12544)") !=
+        std::string::npos);
+}
+
+TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the seed model, bit for bit") {
+  DcganTrainer a(DcganConfig{9, 1e-4, 0.9, 4, 0.3});
+  train(a, 2);
+  a.epoch = 2, a.step_in_epoch = 1, a.data_images = 4, a.data_fingerprint = 77;
+  // written as version 3 wrote it
+  ByteWriter w;
+  w.bytes(kCheckpointMagic, 8);
+  w.u32(3);
+  w.u32(2);
+  w.u64(9);
+  w.pod(1e-4);
+  w.pod(0.9);
+  w.u32(4);
+  w.u32(1);
+  for (auto v : a.epoch_start_state) w.u64(v);
+  w.u32(4);
+  w.u64(77);
+  write_tensors(w, a.generator().state_tensors());
+  write_tensors(w, a.discriminator().state_tensors());
+  for (Adam<float>* opt : {&a.generator_optimizer(), &a.discriminator_optimizer()}) {
+    AdamState<float> s = opt->state();
+    w.pod<std::int64_t>(s.step);
+    write_tensors(w, detail::pointers(s.m));
+    write_tensors(w, detail::pointers(s.v));
+  }
+  for (auto v : a.data_rng().state()) w.u64(v);
+  for (auto v : a.dropout_rng().state()) w.u64(v);
+  write_tensors(w, std::vector<Tensor<float>*>{&a.fixed_noise()});
+  w.crc_trailer();
+  const std::string path = work_file("v3.ckpt");
+  write_file_atomic(path, w.data());
+
+  const detail::CheckpointHeader h = read_checkpoint_info(path);
+  CHECK(h.version == 3);
+  CHECK(h.config.classes == 0);
+  DcganTrainer b(read_checkpoint_config(path));
+  load_checkpoint(b, path);
+  CHECK(same_state(a, b));
+  CHECK(b.data_images == 4);
+  CHECK(b.data_fingerprint == 77);
+}
