@@ -8,6 +8,7 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/train/checkpoint.hpp>
 
+#include "sampling.hpp"
 #include "training.hpp"
 
 namespace mnist_dcgan {
@@ -18,6 +19,22 @@ struct EvalOptions {
   std::uint64_t seed = 1;
   bool real = false;
 };
+
+// For each class asked of a conditional generator, the share of its images the classifier
+// assigns to that class; and over all images.
+inline void print_requested_class_accuracy(const Classified& c, const std::vector<int>& requested) {
+  std::vector<int> asked(10), right(10);
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    ++asked[requested[i]];
+    right[requested[i]] += argmax_row(c.probs, static_cast<int>(i)) == requested[i];
+  }
+  int total = 0;
+  for (int k = 0; k < 10; ++k) total += right[k];
+  std::printf("Requested-class accuracy: %.2f%% (%d of %zu)\nPer class:", 100.0 * total / requested.size(), total, requested.size());
+  for (int k = 0; k < 10; ++k)
+    if (asked[k]) std::printf(" %d:%.1f%%", k, 100.0 * right[k] / asked[k]);
+  std::printf("\n");
+}
 
 inline int run_evaluate(const EvalOptions& o) {
   Rng init(0), drop(0);
@@ -33,6 +50,7 @@ inline int run_evaluate(const EvalOptions& o) {
 
   Tensor<float> samples;
   std::string what;
+  std::vector<int> requested;  // the class asked of each image (conditional checkpoints)
   if (o.real) {
     const IdxDataset train = load_mnist(o.data_dir, "train");
     if (o.count > train.count)  // refused before anything of its size is allocated
@@ -41,20 +59,14 @@ inline int run_evaluate(const EvalOptions& o) {
     samples = to_training_tensor(train, o.count);
     what = "real MNIST training images";
   } else {
-    DcganTrainer t(read_checkpoint_config(o.checkpoint));
-    load_checkpoint(t, o.checkpoint);
-    require_finite_weights(t, o.checkpoint);
-    samples.resize({o.count, 28, 28, 1});
+    auto t = trainer_from(o.checkpoint);
+    const int K = t->config().classes;
     Rng rng(o.seed);
-    Tensor<float> z;
-    for (int i = 0; i < o.count; i += 500) {
-      const int b = std::min(500, o.count - i);
-      z.resize({b, kNoiseDim});
-      for (auto& v : z) v = static_cast<float>(rng.normal());
-      const Tensor<float>& img = t.generator().forward(z, Mode::Eval);
-      std::copy(img.begin(), img.end(), samples.data() + static_cast<std::size_t>(i) * 784);
-    }
-    what = "digits from the epoch " + std::to_string(t.epoch) + " generator (" + o.checkpoint + ")";
+    const Tensor<float> z = normal_noise(o.count, rng);
+    for (int i = 0; K > 0 && i < o.count; ++i) requested.push_back(i % K);  // every class equally often
+    samples = generate_images(*t, z, requested);
+    what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(t->epoch) + " generator (" +
+           o.checkpoint + ")";
   }
   const Classified c = classify(clf, samples, true);
   const ScoreSpread is = inception_score(c.probs, 10);
@@ -70,6 +82,7 @@ inline int run_evaluate(const EvalOptions& o) {
     if (shares[k] < shares[rarest]) rarest = k;
   }
   std::printf("\nRarest class: %d (%.1f%%)\n", rarest, 100 * shares[rarest]);
+  if (!requested.empty()) print_requested_class_accuracy(c, requested);
   return 0;
 }
 

@@ -1,0 +1,131 @@
+// End to end: mnist_dcgan --conditional on a few hundred images — the 10 x 10 grid, a resume that
+// matches an uninterrupted run, generate --digit/--digits/--class with labels, write, evaluate's
+// requested-class accuracy — and every bad use named (exit 2).
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <ganlite/ganlite.hpp>
+#include <ganlite/io/idx.hpp>
+#include <ganlite/io/image.hpp>
+#include <ganlite/train/checkpoint.hpp>
+#include <string>
+
+#include "e2e_util.hpp"
+
+using namespace ganlite;
+using namespace e2e::dcgan;
+
+namespace {
+const std::string kRun = " --conditional --limit 256 --batch 64 --threads 2 --seed 4 --checkpoint-every 1 ";
+
+// One short conditional run shared by the cases below (trained once).
+const std::string& conditional_run() {
+  static const std::string out = [] {
+    const std::string d = fresh_dir("conditional");
+    REQUIRE(run("--data " + mnist_dir() + " --out " + d + kRun + "--epochs 2", d + "/log") == 0);
+    return d;
+  }();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a conditional run draws a 10 x 10 grid per epoch and resumes bit-exactly") {
+  const std::string out = conditional_run();
+  const GrayImage grid = read_image_gray(out + "/image_at_epoch_0002.png");
+  const GrayImage seed_grid_like = make_grid(Tensor<float>({100, 28, 28, 1}), 10, 10, 2);
+  CHECK(grid.width == seed_grid_like.width);
+  CHECK(grid.height == seed_grid_like.height);
+  const DcganConfig c = read_checkpoint_config(out + "/checkpoint_epoch_0002.ckpt");
+  CHECK(c.classes == 10);
+  CHECK(c.class_names[7] == "7");
+  const std::string b = fresh_dir("conditional_resumed");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + b + kRun + "--epochs 1", b + "/log1") == 0);
+  REQUIRE(run("--data " + mnist_dir() + " --out " + b + kRun + "--epochs 2 --resume", b + "/log2") == 0);
+  CHECK(read_file(b + "/checkpoint_epoch_0002.ckpt") == read_file(out + "/checkpoint_epoch_0002.ckpt"));
+  // resuming a conditional run without --conditional is refused, with what differs
+  CHECK(run("--data " + mnist_dir() + " --out " + b + " --limit 256 --batch 64 --seed 4 --epochs 3 --resume", b + "/log3") == 2);
+  CHECK(slurp(b + "/log3").find("classes 10 in the checkpoint, 0 now") != std::string::npos);
+}
+
+TEST_CASE("generate --digit, --digits and --class draw the classes asked for, with an IDX of their labels") {
+  const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
+  REQUIRE(run("generate --checkpoint " + ck + " --digits 307 --count 4 --out " + out + "/g.idx", out + "/g.log") == 0);
+  const IdxData images = read_idx(out + "/g.idx", 3), labels = read_idx(out + "/g-labels.idx", 1);
+  CHECK(images.dims == std::vector<std::uint32_t>{12, 28, 28});
+  CHECK(labels.bytes == std::vector<std::uint8_t>{3, 3, 3, 3, 0, 0, 0, 0, 7, 7, 7, 7});
+  REQUIRE(run("generate --checkpoint " + ck + " --digit 5 --digit 6 --count 3 --out " + out + "/g.png", out + "/g2.log") == 0);
+  const GrayImage two_rows = read_image_gray(out + "/g.png");
+  CHECK(two_rows.width > two_rows.height);  // 2 rows of 3
+  REQUIRE(run("generate --checkpoint " + ck + " --class 9 --count 2 --out " + out + "/g9.idx", out + "/g3.log") == 0);
+  CHECK(read_idx(out + "/g9-labels.idx", 1).bytes == std::vector<std::uint8_t>{9, 9});
+}
+
+TEST_CASE("write draws the text as one handwritten line per style") {
+  const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
+  REQUIRE(run("write --checkpoint " + ck + " --text \"2026 12 01\" --styles 3 --out " + out + "/w.png", out + "/w.log") == 0);
+  const GrayImage w = read_image_gray(out + "/w.png");
+  const GrayImage expect = make_grid(Tensor<float>({30, 28, 28, 1}), 3, 10, 2, 0);
+  CHECK(w.width == expect.width);
+  CHECK(w.height == expect.height);
+  // the spaces (columns 4 and 7) are black, the digits are not
+  auto column_sum = [&](int col) {
+    long s = 0;
+    for (int y = 0; y < w.height; ++y)
+      for (int x = col * w.width / 10; x < (col + 1) * w.width / 10; ++x) s += w.pixels[static_cast<std::size_t>(y) * w.width + x];
+    return s;
+  };
+  CHECK(column_sum(4) == 0);
+  CHECK(column_sum(7) == 0);
+  CHECK(column_sum(0) > 0);
+}
+
+TEST_CASE("evaluate on a conditional checkpoint adds the requested-class accuracy") {
+  const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
+  const std::string clf = out + "/clf.weights";
+  REQUIRE(e2e::run(GANLITE_MNIST_CLASSIFIER_BINARY, "--data " + mnist_dir() + " --limit 2000 --test-limit 200 --epochs 1 --model " + clf,
+                   out + "/clf.log") == 0);
+  REQUIRE(run("evaluate --checkpoint " + ck + " --classifier " + clf + " --count 200", out + "/e.log") == 0);
+  const std::string log = slurp(out + "/e.log");
+  CHECK(log.find("Requested-class accuracy: ") != std::string::npos);
+  CHECK(log.find("(") != std::string::npos);
+  CHECK(log.find(" of 200)") != std::string::npos);
+  CHECK(log.find("Per class: 0:") != std::string::npos);
+  CHECK(log.find("FID vs MNIST test set") != std::string::npos);
+}
+
+TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
+  const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
+  const std::string plain = fresh_dir("unconditional");
+  REQUIRE(run("--data " + mnist_dir() + " --out " + plain + " --limit 128 --batch 64 --epochs 1", plain + "/log") == 0);
+  struct Case {
+    std::string args, says;
+  } cases[] = {
+      {"generate --checkpoint " + plain + "/checkpoint_epoch_0001.ckpt --digit 3 --out " + out + "/x.png", "holds an unconditional model"},
+      {"generate --checkpoint " + ck + " --digit 12 --out " + out + "/x.png", "\"12\" is not a class of"},
+      {"generate --checkpoint " + ck + " --class sneaker --out " + out + "/x.png", "\"sneaker\" is not a class of"},
+      {"write --checkpoint " + ck + " --text abc --out " + out + "/x.png", "'a' is not a digit or a space"},
+      {"write --checkpoint " + ck + " --text \"   \" --out " + out + "/x.png", "nothing to write"},
+      {"write --checkpoint " + plain + "/checkpoint_epoch_0001.ckpt --text 12 --out " + out + "/x.png", "an unconditional model"},
+      {"write --checkpoint " + ck + " --text 12 --out " + out + "/x.jpg", "--out"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.args);
+    CHECK(run(c.args, out + "/bad.log") == 2);
+    CHECK(slurp(out + "/bad.log").find(c.says) != std::string::npos);
+  }
+  CHECK(std::system(("test ! -e " + out + "/x.png").c_str()) == 0);
+}
+
+TEST_CASE("Fashion-MNIST: a conditional run knows its class names (generate --class sneaker)") {
+  const char* env = std::getenv("GANLITE_FASHION_MNIST_DIR");
+  const std::string data = env && *env ? env : "/usr/share/datasets/fashion-mnist";
+  INFO("Fashion-MNIST is expected in " << data << " (apt-get install dataset-fashion-mnist; scripts/install_deps.sh does)");
+  const std::string out = fresh_dir("fashion_conditional");
+  REQUIRE(run("--data " + data + " --out " + out + " --conditional --limit 128 --batch 64 --threads 2 --epochs 1", out + "/log") == 0);
+  const std::string ck = out + "/checkpoint_epoch_0001.ckpt";
+  CHECK(read_checkpoint_config(ck).class_names[9] == "ankle boot");
+  REQUIRE(run("generate --checkpoint " + ck + " --class sneaker --class Ankle-Boot --count 2 --out " + out + "/s.idx", out + "/g.log") == 0);
+  CHECK(read_idx(out + "/s-labels.idx", 1).bytes == std::vector<std::uint8_t>{7, 7, 9, 9});
+  CHECK(run("write --checkpoint " + ck + " --text 12 --out " + out + "/w.png", out + "/w.log") == 2);
+  CHECK(slurp(out + "/w.log").find("classes that are not the digits") != std::string::npos);
+}
