@@ -9,6 +9,8 @@
 #include <ganlite/train/checkpoint.hpp>
 #include <string>
 
+#include "error_of.hpp"
+
 using namespace ganlite;
 
 namespace {
@@ -60,14 +62,6 @@ bool same_state(DcganTrainer& a, DcganTrainer& b) {
          eq(a.fixed_noise(), b.fixed_noise()) && a.epoch == b.epoch && a.step_in_epoch == b.step_in_epoch;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 }  // namespace
 
 TEST_CASE("a conditional checkpoint builds its own model and resumes bit-exactly") {

@@ -14,6 +14,8 @@
 #include <string>
 #include <zlib.h>
 
+#include "error_of.hpp"
+
 using namespace ganlite;
 
 namespace {
@@ -49,14 +51,6 @@ std::string labels_idx(int n) {
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 }  // namespace
 
 TEST_CASE("checkpoint names: any number of digits, newest first; nothing else matches") {
