@@ -38,7 +38,9 @@ inline std::uint32_t crc32_of(const void* data, std::size_t n) {
 
 class ByteWriter {
  public:
-  void bytes(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
+  void bytes(const void* p, std::size_t n) {
+    if (n > 0) buf_.append(static_cast<const char*>(p), n);  // p may be null when n is 0 (an empty tensor)
+  }
   template <class V> void pod(const V& v) { bytes(&v, sizeof v); }
   void u32(std::uint32_t v) { pod(v); }
   void u64(std::uint64_t v) { pod(v); }
@@ -139,6 +141,7 @@ class ByteReader {
   ByteReader(const std::string& data, std::string source) : d_(data), src_(std::move(source)) {}
   void bytes(void* p, std::size_t n) {
     need(n);
+    if (n == 0) return;  // an empty tensor's data() may be null, and memcpy must not see a null pointer
     std::memcpy(p, d_.data() + pos_, n);
     pos_ += n;
   }
