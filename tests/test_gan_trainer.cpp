@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "reference/seed_dcgan_trainer.hpp"
+#include "small_gan.hpp"
 
 using namespace ganlite;
 
@@ -36,33 +37,10 @@ bool same_bits(const std::vector<Tensor<float>>& a, const std::vector<Tensor<flo
   return true;
 }
 
-// A small user-built pair on 4x4 images with 2 channels: G (noise + K) -> Dense -> BatchNorm ->
-// LeakyReLU -> Reshape (4, 4, 2) -> Conv2DTranspose 3x3 -> Tanh; D (4, 4, 2 + K) -> Conv2D 3x3
-// stride 2 -> LeakyReLU -> Flatten -> Dense 1.
-constexpr int kNoise = 3, kClasses = 3;
-Sequential<double> small_generator(Rng& init) {
-  Sequential<double> g("small_g", {kNoise + kClasses});
-  g.emplace<Dense<double>>(kNoise + kClasses, 4 * 4 * 2, false, init);
-  g.emplace<BatchNorm<double>>(4 * 4 * 2);
-  g.add(make_leaky_relu<double>());
-  g.emplace<Reshape<double>>(Shape{4, 4, 2});
-  g.emplace<Conv2DTranspose<double>>(2, ConvSpec{2, 3, 3, 1, 1, Padding::Same, true}, init);
-  g.emplace<Tanh<double>>();
-  return g;
-}
-Sequential<double> small_discriminator(Rng& init, Rng&) {
-  Sequential<double> d("small_d", {4, 4, 2 + kClasses});
-  d.emplace<Conv2D<double>>(2 + kClasses, ConvSpec{3, 3, 3, 2, 2, Padding::Same, true}, init);
-  d.add(make_leaky_relu<double>());
-  d.emplace<Flatten<double>>();
-  d.emplace<Dense<double>>(2 * 2 * 3, 1, true, init);
-  return d;
-}
-GanConfig small_config() {
-  GanConfig c;
-  c.seed = 11, c.noise_dim = kNoise, c.classes = kClasses, c.batch = 5, c.fixed_noise_count = 2;
-  return c;
-}
+using small_gan::kClasses;
+const auto small_generator = small_gan::generator<double>;
+Sequential<double> small_discriminator(Rng& init, Rng& dropout) { return small_gan::discriminator<double>(init, dropout); }
+const auto small_config = small_gan::config;
 
 // The step's two losses at the trainer's current parameters, for the given inputs.
 struct Losses {
@@ -82,7 +60,7 @@ Losses step_losses(GanTrainer<double>& t, const Tensor<double>& real, const std:
 }  // namespace
 
 TEST_CASE("the seed DCGAN through GanTrainer equals the seed trainer bit for bit (weights, statistics, Adam, Rngs)") {
-  const DcganConfig cfg{5, 1e-4, 0.9, 8, 0.3};
+  const DcganConfig cfg{5, 1e-4, 0.9, 8, 0.3, 0, {}};
   DcganTrainer now(cfg);
   reference::SeedDcganTrainer before(cfg);
   Rng data(99);

@@ -1,8 +1,8 @@
 // custom_gan — your own GAN on your own shape, in a page: 14x14 digits (MNIST with each 2x2 block
 // averaged), conditioned on the digit, with a small generator and discriminator built from
-// ganlite's layers and trained by the library's GanTrainer. docs/your_own_gan.md walks through it.
+// ganlite's layers and trained by the library's GanTrainer and training loop. docs/your_own_gan.md walks through it.
 //
-//   custom_gan [--data DIR] [--epochs 5] [--limit 0] [--seed 0] [--out custom_gan.png]
+//   custom_gan [--data DIR] [--epochs 5] [--limit 0] [--seed 0] [--out custom_gan.png] [--checkpoints DIR]
 // Writes a 10 x 8 grid (row r: digit r) and exits 0; exit 1 if training diverges or on bad data.
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -10,7 +10,9 @@
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
-#include <ganlite/train/gan_trainer.hpp>
+#include <ganlite/train/gan_checkpoint.hpp>
+#include <ganlite/train/stop_signal.hpp>
+#include <ganlite/train/training_loop.hpp>
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
@@ -61,7 +63,7 @@ Tensor<float> half_size(const IdxDataset& ds, int count) {
 
 int main(int argc, char** argv) {
   CLI::App app{"custom_gan: a small conditional GAN on 14x14 digits, built with ganlite's GanTrainer"};
-  std::string data = examples::default_mnist_dir(), out = "custom_gan.png";
+  std::string data = examples::default_mnist_dir(), out = "custom_gan.png", checkpoints;
   int epochs = 5, limit = 0;
   std::uint64_t seed = 0;
   app.add_option("--data", data, examples::kMnistDirHelp)->check(CLI::ExistingDirectory);
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
   app.add_option("--limit", limit, "Use only the first N training images (0: all)")->check(CLI::Range(0, 100000000));
   app.add_option("--seed", seed, "Random seed")->capture_default_str()->check(examples::unsigned_64());
   app.add_option("--out", out, "Output PNG: a row of samples per digit")->capture_default_str();
+  app.add_option("--checkpoints", checkpoints, "Write a checkpoint after every epoch into this existing folder")->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
   try {
     const IdxDataset ds = load_mnist(data, "train");
@@ -81,25 +84,22 @@ int main(int argc, char** argv) {
     GanTrainer<float> trainer(cfg, make_small_generator, make_small_discriminator);
     std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
 
-    std::vector<int> order(n), labels;
-    Tensor<float> batch;
-    for (int epoch = 1; epoch <= epochs; ++epoch) {
-      for (int i = 0; i < n; ++i) order[i] = i;
-      for (int i = n - 1; i > 0; --i) std::swap(order[i], order[trainer.data_rng().below(static_cast<std::uint64_t>(i) + 1)]);
-      StepStats last;
-      for (int b0 = 0; b0 < n; b0 += cfg.batch) {
-        const int bn = std::min(cfg.batch, n - b0);
-        batch.resize({bn, 14, 14, 1});
-        labels.resize(bn);
-        for (int j = 0; j < bn; ++j) {
-          std::copy_n(images.data() + static_cast<std::size_t>(order[b0 + j]) * 196, 196, batch.data() + static_cast<std::size_t>(j) * 196);
-          labels[j] = ds.labels[order[b0 + j]];
-        }
-        last = trainer.train_step(batch, labels);
-        if (!std::isfinite(last.d_loss) || !std::isfinite(last.g_loss)) throw std::runtime_error("training diverged in epoch " + std::to_string(epoch));
-      }
-      std::printf("epoch %d: D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f\n", epoch, last.d_loss, last.g_loss, last.d_real, last.d_fake);
-    }
+    // The library's loop: shuffles, batches, the NaN guard, a checkpoint per epoch if asked for,
+    // and a clean stop on Ctrl-C (a checkpoint of the steps done).
+    LoopSettings loop;
+    loop.epochs = epochs;
+    loop.checkpoint_dir = checkpoints;
+    const StopOnSignal stop;
+    LoopHooks<float> hooks;
+    hooks.save_checkpoint = [](GanTrainer<float>& t, const std::string& path) { save_gan_checkpoint(t, path, {{"model", "custom_gan_14x14"}}); };
+    hooks.stop_requested = [&] { return stop.requested(); };
+    StepStats last;
+    hooks.after_step = [&](const StepRecord& r) { last = r.stats; };
+    hooks.after_epoch = [&](const EpochRecord& e) {
+      std::printf("epoch %d: D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f\n", e.epoch, last.d_loss, last.g_loss, last.d_real, last.d_fake);
+    };
+    const std::vector<int> labels(ds.labels.begin(), ds.labels.begin() + n);
+    if (train_gan(trainer, tensor_images(images, labels), loop, hooks).end == LoopEnd::Stopped) return 128 + stop.signal_number();
     write_png(out, make_grid(trainer.sample_fixed(), kClasses, cfg.fixed_noise_count, 3));  // row r: digit r
     std::printf("Wrote %s\n", out.c_str());
     return examples::exit_status(0);

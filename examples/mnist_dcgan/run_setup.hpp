@@ -77,24 +77,6 @@ inline std::uint64_t data_fingerprint(const IdxDataset& ds) {
   return (static_cast<std::uint64_t>(crc32_of(ds.pixels.data(), ds.pixels.size())) << 32) | crc32_of(ds.labels.data(), ds.labels.size());
 }
 
-// The newest checkpoint in --out that is whole; the damaged ones newer than it are named, with
-// why, and skipped. A folder with none that is good is an error.
-inline std::string newest_good_checkpoint(const std::string& dir) {
-  const std::vector<CheckpointFile> all = find_checkpoints(dir);
-  if (all.empty()) throw IoError("--resume: no checkpoint_epoch_N.ckpt in " + dir + " to resume from");
-  std::string reasons;
-  for (const auto& c : all) {
-    try {
-      read_checkpoint_info(c.path);  // regular file, magic, version, checksum
-      return c.path;
-    } catch (const IoError& e) {
-      std::fprintf(stderr, "mnist_dcgan: skipping unusable checkpoint: %s\n", e.what());
-      reasons += std::string("\n  ") + e.what();
-    }
-  }
-  throw IoError("--resume: no usable checkpoint in " + dir + ":" + reasons);
-}
-
 // Refuses to resume a checkpoint of other settings or other data (both values said in full), or
 // one whose position this data can't have.
 inline void check_resume_matches(const std::string& ckpt, const detail::CheckpointHeader& h, const DcganConfig& now, int images,

@@ -17,6 +17,8 @@
 #include <ganlite/io/image.hpp>
 #include <ganlite/io/svg_plot.hpp>
 #include <ganlite/train/checkpoint.hpp>
+#include <ganlite/train/stop_signal.hpp>
+#include <ganlite/train/training_loop.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,18 +31,6 @@
 namespace mnist_dcgan {
 
 using namespace ganlite;
-
-// SIGINT / SIGTERM: the first asks training to stop after the current step (it then writes a
-// checkpoint and exits); a second one exits at once.
-inline volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" inline void on_stop_signal(int sig) {
-  if (g_stop_signal) {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-    return;
-  }
-  g_stop_signal = sig;
-}
 
 inline std::string csv_text(const std::vector<LossRow>& rows) {
   std::string s = "epoch,step,d_loss,g_loss,d_real,d_fake,seconds\n";
@@ -117,13 +107,10 @@ inline GrayImage epoch_grid(DcganTrainer& t) {
   return K ? make_grid(t.sample_fixed(), K, t.fixed_noise().dim(0), 2) : make_grid(t.sample_fixed(), 4, 4, 3);
 }
 
-// A pixel scaled to [-1, 1] as the seed's (x - 127.5) / 127.5.
-inline float scaled_pixel(std::uint8_t p) { return (p - 127.5f) / 127.5f; }
-
 // Images (N, rows, cols, 1) scaled to [-1, 1].
 inline Tensor<float> to_training_tensor(const IdxDataset& ds, int count) {
   Tensor<float> x({count, ds.rows, ds.cols, 1});
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = scaled_pixel(ds.pixels[i]);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = scaled_pixel<float>(ds.pixels[i]);
   return x;
 }
 
@@ -137,113 +124,37 @@ inline std::string format_seconds(double s) {
   return buf;
 }
 
-inline std::string partial_checkpoint_name(const std::string& dir, int completed_epochs, int step) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "/checkpoint_epoch_%04d_step_%04d.ckpt", completed_epochs, step);
-  return dir + buf;
+// The newest checkpoint in --out that is whole, and its settings; the damaged ones newer than it
+// are named, with why, and skipped.
+inline std::pair<std::string, detail::CheckpointHeader> newest_good_checkpoint(const std::string& dir) {
+  return newest_readable_checkpoint(dir, read_checkpoint_info, [](const std::string& why) {
+    std::fprintf(stderr, "mnist_dcgan: skipping unusable checkpoint: %s\n", why.c_str());
+  });
 }
 
-inline int report_interrupt(const std::string& checkpoint) {
-  std::printf("\nInterrupted by signal %d: wrote %s; continue with --resume\n", static_cast<int>(g_stop_signal), checkpoint.c_str());
-  std::fflush(stdout);
-  return 128 + static_cast<int>(g_stop_signal);
-}
-
-// The epochs themselves: from the trainer's cursor to o.epochs, writing every output file.
-template <class Publish>
-int train_epochs(const TrainOptions& o, DcganTrainer& trainer, const IdxDataset& ds, int count, int steps, std::vector<LossRow>& rows,
-                 std::string& newest_ckpt, Publish& publish) {
-  // Fault injection for the reliability tests: poison a weight after this many steps.
-  const char* nan_env = std::getenv("GANLITE_FAULT_NAN_AFTER_STEPS");
-  const long nan_after = nan_env ? std::atol(nan_env) : 0;
-  long steps_run = 0;
-  g_stop_signal = 0;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  const bool tty = ::isatty(STDERR_FILENO);
-  std::vector<int> order(count);
-  Tensor<float> batch;
-  std::vector<int> labels;
-  // The training set stays as bytes (47 MB for MNIST, not 188 MB of floats); each batch is scaled
-  // as it is gathered.
-  const std::size_t image_size = static_cast<std::size_t>(ds.rows) * ds.cols;
-  using clock = std::chrono::steady_clock;
-  const auto run_start = clock::now();
-  auto last_report = run_start;
-  for (int epoch = trainer.epoch + 1; epoch <= o.epochs; ++epoch) {
-    const auto start = clock::now();
-    // The epoch's shuffle comes from the data Rng; a resumed epoch redraws it from the state
-    // the epoch began with, so it sees the same order.
-    if (trainer.step_in_epoch == 0) trainer.epoch_start_state = trainer.data_rng().state();
-    Rng shuffle_rng;
-    shuffle_rng.set_state(trainer.epoch_start_state);
-    for (int i = 0; i < count; ++i) order[i] = i;
-    for (int i = count - 1; i > 0; --i) std::swap(order[i], order[shuffle_rng.below(static_cast<std::uint64_t>(i) + 1)]);
-    if (trainer.step_in_epoch == 0) trainer.data_rng() = shuffle_rng;
-    for (int s = trainer.step_in_epoch; s < steps; ++s) {
-      const int b0 = s * o.batch, bn = std::min(o.batch, count - b0);
-      batch.resize({bn, ds.rows, ds.cols, 1});
-      labels.resize(bn);
-      for (int j = 0; j < bn; ++j) {
-        const std::uint8_t* src = ds.pixels.data() + order[b0 + j] * image_size;
-        std::transform(src, src + image_size, batch.data() + j * image_size, scaled_pixel);
-        labels[j] = ds.labels[order[b0 + j]];
-      }
-      const StepStats st = o.conditional ? trainer.train_step(batch, labels) : trainer.train_step(batch);
-      if (nan_after > 0 && ++steps_run == nan_after) (*trainer.generator().params()[0])[0] = std::nanf("");
-      if (!std::isfinite(st.d_loss) || !std::isfinite(st.g_loss) || !trainer.weights_finite())
-        throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(s + 1) +
-                                 " (a loss or weight is not finite: D loss " + std::to_string(st.d_loss) + ", G loss " +
-                                 std::to_string(st.g_loss) + "); the last good checkpoint in " + o.out_dir + " is kept");
-      trainer.step_in_epoch = s + 1;
-      const auto now = clock::now();
-      const double secs = std::chrono::duration<double>(now - start).count();
-      rows.push_back({epoch, s + 1, st.d_loss, st.g_loss, st.d_real, st.d_fake, secs});
-      if (g_stop_signal && trainer.step_in_epoch < steps) {  // at the last step, finish the epoch first
-        const std::string path = partial_checkpoint_name(o.out_dir, trainer.epoch, trainer.step_in_epoch);
-        save_checkpoint(trainer, path);
-        newest_ckpt = path;
-        best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
-        publish(RunState::Stopped, "by signal " + std::to_string(g_stop_signal) + " at epoch " + std::to_string(epoch) + ", step " +
-                                       std::to_string(s + 1) + "; continue with --resume");
-        return report_interrupt(path);
-      }
-      const bool report = tty || std::chrono::duration<double>(now - last_report).count() >= 60;
-      if (report) {
-        last_report = now;
-        const double ips = (b0 + bn) / std::max(secs, 1e-9);
-        const double eta = (static_cast<double>(o.epochs - epoch) * count + (count - b0 - bn)) / std::max(ips, 1e-9);
-        std::fprintf(tty ? stderr : stdout, "%sepoch %d/%d  batch %d/%d  %.0f img/s  ETA %s  D loss %.4f  G loss %.4f%s", tty ? "\r" : "",
-                     epoch, o.epochs, s + 1, steps, ips, format_seconds(eta).c_str(), st.d_loss, st.g_loss, tty ? "   " : "\n");
-        std::fflush(tty ? stderr : stdout);
-      }
-    }
-    if (tty) std::fprintf(stderr, "\n");
-    trainer.epoch = epoch;
-    trainer.step_in_epoch = 0;
-    const std::string ckpt = epoch_file(o.out_dir, "checkpoint_epoch", epoch, ".ckpt");
-    if (epoch % o.checkpoint_every == 0 || epoch == o.epochs || g_stop_signal) {
-      save_checkpoint(trainer, ckpt);  // first: what resume needs must not wait on the pictures
-      newest_ckpt = ckpt;
-    }
-    const std::string grid = epoch_file(o.out_dir, "image_at_epoch", epoch, ".png");
-    best_effort(grid, [&] { write_png(grid, epoch_grid(trainer)); });
-    best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
-    best_effort("training.gif", [&] { write_gif_of_epochs(o.out_dir, epoch); });
-    if (epoch == o.epochs) publish(RunState::Finished, "");
-    else if (g_stop_signal) publish(RunState::Stopped, "by signal " + std::to_string(g_stop_signal) + " after epoch " + std::to_string(epoch) + "; continue with --resume");
-    else publish(RunState::Running, "");
-    const LossRow& last = rows.back();
-    std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", epoch,
-                std::chrono::duration<double>(clock::now() - start).count(), last.d_loss, last.g_loss, last.d_real, last.d_fake);
-    std::fflush(stdout);
-    if (g_stop_signal && epoch < o.epochs) return report_interrupt(ckpt);
+// Progress on the terminal (every step, on one line) or in a log (a line a minute).
+class ProgressLine {
+ public:
+  explicit ProgressLine(int epochs, int count) : epochs_(epochs), count_(count), tty_(::isatty(STDERR_FILENO)) {}
+  void step(const StepRecord& r) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!tty_ && std::chrono::duration<double>(now - last_).count() < 60) return;
+    last_ = now;
+    const double ips = r.images_done / std::max(r.epoch_seconds, 1e-9);
+    const double eta = (static_cast<double>(epochs_ - r.epoch) * count_ + (count_ - r.images_done)) / std::max(ips, 1e-9);
+    std::fprintf(tty_ ? stderr : stdout, "%sepoch %d/%d  batch %d/%d  %.0f img/s  ETA %s  D loss %.4f  G loss %.4f%s", tty_ ? "\r" : "", r.epoch,
+                 epochs_, r.step, r.steps, ips, format_seconds(eta).c_str(), r.stats.d_loss, r.stats.g_loss, tty_ ? "   " : "\n");
+    std::fflush(tty_ ? stderr : stdout);
   }
-  std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs, format_seconds(std::chrono::duration<double>(clock::now() - run_start).count()).c_str(),
-              o.out_dir.c_str());
-  return 0;
-}
+  void end_epoch() const {
+    if (tty_) std::fprintf(stderr, "\n");
+  }
 
+ private:
+  int epochs_, count_;
+  bool tty_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 inline int run_training(const TrainOptions& o) {
   set_num_threads(o.threads);
@@ -253,22 +164,19 @@ inline int run_training(const TrainOptions& o) {
   if (!o.resume) prepare_fresh_folder(o);
   const IdxDataset ds = load_mnist(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
-  const int steps = (count + o.batch - 1) / o.batch;
+  const int steps = steps_per_epoch(count, o.batch);
   const std::uint64_t fingerprint = data_fingerprint(ds);
 
-  DcganConfig config{o.seed, o.lr, o.beta1, o.batch};
+  DcganConfig config;
+  config.seed = o.seed, config.learning_rate = o.lr, config.beta1 = o.beta1, config.batch = o.batch;
   if (o.conditional) config.class_names = class_names_for(ds), config.classes = static_cast<int>(config.class_names.size());
   DcganTrainer trainer(config);
-  trainer.data_images = static_cast<std::uint32_t>(count);
-  trainer.data_fingerprint = fingerprint;
   std::vector<LossRow> rows;
   std::string newest_ckpt;
   if (o.resume) {
-    const std::string ckpt = newest_good_checkpoint(o.out_dir);
-    check_resume_matches(ckpt, read_checkpoint_info(ckpt), trainer.config(), count, fingerprint, steps);
+    const auto [ckpt, info] = newest_good_checkpoint(o.out_dir);
+    check_resume_matches(ckpt, info, trainer.config(), count, fingerprint, steps);
     load_checkpoint(trainer, ckpt);
-    trainer.data_images = static_cast<std::uint32_t>(count);  // older checkpoints did not record it
-    trainer.data_fingerprint = fingerprint;
     newest_ckpt = ckpt;
     if (trainer.epoch >= o.epochs) {
       std::printf("%s has done %d epochs already; --epochs %d asks for no more, so there is nothing to train "
@@ -280,6 +188,8 @@ inline int run_training(const TrainOptions& o) {
   } else {
     std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
   }
+  trainer.data_images = static_cast<std::uint32_t>(count);  // checkpoints before version 3 did not record them
+  trainer.data_fingerprint = fingerprint;
   std::printf("Training on %d images from %s: %d steps of %d per epoch, %d threads, GEMM kernel %s\n", count, o.data_dir.c_str(),
               steps, o.batch, num_threads(), gemm_kernel_name(active_gemm_kernel()));
   std::fflush(stdout);
@@ -297,13 +207,62 @@ inline int run_training(const TrainOptions& o) {
       std::fprintf(stderr, "mnist_dcgan: warning: could not write the report %s/index.html: %s\n", o.out_dir.c_str(), e.what());
     }
   };
+
+  const StopOnSignal stop;  // SIGINT / SIGTERM: a checkpoint, then exit 128 + signal; a second one exits at once
+  const std::string by_signal = "by signal ";
+  LoopSettings loop;
+  loop.epochs = o.epochs;
+  loop.checkpoint_every = o.checkpoint_every;
+  loop.checkpoint_dir = o.out_dir;
+  if (const char* nan_env = std::getenv("GANLITE_FAULT_NAN_AFTER_STEPS")) loop.poison_after_steps = std::atol(nan_env);  // reliability tests
+  ProgressLine progress(o.epochs, count);
+  LoopHooks<float> hooks;
+  hooks.save_checkpoint = [&](GanTrainer<float>&, const std::string& path) {
+    save_checkpoint(trainer, path);
+    newest_ckpt = path;
+  };
+  hooks.stop_requested = [&] { return stop.requested(); };
+  hooks.after_step = [&](const StepRecord& r) {
+    rows.push_back({r.epoch, r.step, r.stats.d_loss, r.stats.g_loss, r.stats.d_real, r.stats.d_fake, r.epoch_seconds});
+    progress.step(r);
+  };
+  hooks.after_epoch = [&](const EpochRecord& e) {
+    progress.end_epoch();
+    const std::string grid = epoch_file(o.out_dir, "image_at_epoch", e.epoch, ".png");
+    best_effort(grid, [&] { write_png(grid, epoch_grid(trainer)); });
+    best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
+    best_effort("training.gif", [&] { write_gif_of_epochs(o.out_dir, e.epoch); });
+    if (e.epoch == o.epochs) publish(RunState::Finished, "");
+    else if (stop.requested()) publish(RunState::Stopped, by_signal + std::to_string(stop.signal_number()) + " after epoch " + std::to_string(e.epoch) + "; continue with --resume");
+    else publish(RunState::Running, "");
+    const LossRow& last = rows.back();
+    std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", e.epoch, e.seconds, last.d_loss,
+                last.g_loss, last.d_real, last.d_fake);
+    std::fflush(stdout);
+  };
+
   publish(RunState::Running, "");
+  const auto run_start = std::chrono::steady_clock::now();
+  LoopOutcome outcome;
   try {
-    return train_epochs(o, trainer, ds, count, steps, rows, newest_ckpt, publish);
+    outcome = train_gan<float>(trainer, byte_images<float>(ds.pixels.data(), ds.labels.data(), count, ds.rows, ds.cols), loop, hooks);
   } catch (const std::exception& e) {
     publish(RunState::Failed, e.what());
     throw;
   }
+  if (outcome.end == LoopEnd::Stopped) {
+    if (trainer.step_in_epoch > 0) {  // stopped inside an epoch: the pictures wait for its end, the losses don't
+      best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
+      publish(RunState::Stopped, by_signal + std::to_string(stop.signal_number()) + " at epoch " + std::to_string(trainer.epoch + 1) + ", step " +
+                                     std::to_string(trainer.step_in_epoch) + "; continue with --resume");
+    }
+    std::printf("\nInterrupted by signal %d: wrote %s; continue with --resume\n", stop.signal_number(), outcome.checkpoint.c_str());
+    std::fflush(stdout);
+    return 128 + stop.signal_number();
+  }
+  std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs,
+              format_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count()).c_str(), o.out_dir.c_str());
+  return 0;
 }
 
 }  // namespace mnist_dcgan

@@ -1,39 +1,25 @@
-// ganlite/train/checkpoint.hpp — the full training checkpoint of a DcganTrainer.
+// ganlite/train/checkpoint.hpp — the seed DCGAN's checkpoint.
 //
-// Version 4 (checkpoint_record.hpp) is a table of settings and named tensors:
-//   settings  model ("dcgan": the seed's layers, models/dcgan.hpp), noise_dim, classes,
-//             class_names (comma-separated), dropout, seed, batch, learning_rate, beta1, beta2,
-//             epsilon (both networks), epoch, step_in_epoch, the Rng states (epoch_start_rng,
-//             data_rng, dropout_rng), both Adam step counts, data_images, data_fingerprint
-//   tensors   generator.K / discriminator.K (Sequential::state_tensors order), their Adam
-//             moments generator.adam_m.K, generator.adam_v.K, ..., and fixed_noise
+// Version 4 is gan_checkpoint.hpp's record (settings and named tensors) with the model settings
+//   model "dcgan" (the seed's layers, models/dcgan.hpp), dropout, class_names (comma-separated)
 // so reading one builds the right model by itself (read_checkpoint_config), and loading it into
 // another model says what differs. Versions 1 to 3 (a fixed header, then the tensors in order;
 // below) still load, as the seed model.
 #pragma once
-#include <cerrno>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <sstream>
 #include <string>
 
-#include "../io/binary_file.hpp"
 #include "../io/weights.hpp"
-#include "checkpoint_record.hpp"
 #include "dcgan_trainer.hpp"
+#include "gan_checkpoint.hpp"
 
 namespace ganlite {
 
-// A number as text that reads back as the same double (1e-07 stays 1e-07, never 0.000000).
-inline std::string exact_number(double v) {
-  char buf[40];
-  for (int digits = 6; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
+// The model settings a DCGAN checkpoint holds beside the trainer's own.
+inline ModelSettings dcgan_model_settings(const DcganConfig& k) {
+  std::string names;
+  for (const auto& n : k.class_names) names += (names.empty() ? "" : ",") + n;
+  return {{"model", "dcgan"}, {"dropout", exact_number(k.dropout)}, {"class_names", names}};
 }
 
 // The settings that shape a run's numbers where a and b differ ("--lr 1e-07 in the checkpoint,
@@ -61,71 +47,32 @@ struct CheckpointHeader {
   std::uint64_t data_fingerprint = 0;
 };
 
-inline std::string rng_text(const Rng::State& s) {
-  char b[80];
-  std::snprintf(b, sizeof b, "%016llx:%016llx:%016llx:%016llx", static_cast<unsigned long long>(s[0]), static_cast<unsigned long long>(s[1]),
-                static_cast<unsigned long long>(s[2]), static_cast<unsigned long long>(s[3]));
-  return b;
-}
-
-// Typed access to a version 4 settings table; every error names the file and the key.
-struct Settings {
-  const CheckpointRecord& c;
-  const ByteReader& r;
-  const std::string& text(const std::string& key) const {
-    const auto it = c.settings.find(key);
-    if (it == c.settings.end()) r.fail("setting " + key + " is missing");
-    return it->second;
-  }
-  std::uint64_t whole(const std::string& key, std::uint64_t max) const {
-    const std::string& v = text(key);
-    char* end = nullptr;
-    errno = 0;
-    const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end || errno || v[0] == '-' || x > max) r.fail("setting " + key + " = \"" + v + "\" is not a whole number up to " + std::to_string(max));
-    return x;
-  }
-  double real(const std::string& key) const {
-    const std::string& v = text(key);
-    char* end = nullptr;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end || !std::isfinite(x)) r.fail("setting " + key + " = \"" + v + "\" is not a finite number");
-    return x;
-  }
-  Rng::State rng(const std::string& key) const {
-    const std::string& v = text(key);
-    Rng::State s{};
-    unsigned long long a, b, c2, d;
-    int used = 0;
-    if (std::sscanf(v.c_str(), "%16llx:%16llx:%16llx:%16llx%n", &a, &b, &c2, &d, &used) != 4 || used != static_cast<int>(v.size()))
-      r.fail("setting " + key + " is not a random generator state");
-    s = {a, b, c2, d};
-    return s;
-  }
-};
-
 inline CheckpointHeader header_of(const CheckpointRecord& c, const ByteReader& r) {
+  const GanCheckpointInfo g = gan_info_of(c, r);
   const Settings s{c, r};
   if (s.text("model") != "dcgan") r.fail("holds a \"" + s.text("model") + "\" model, not the DCGAN this program trains");
-  if (s.whole("noise_dim", 1 << 20) != static_cast<std::uint64_t>(kNoiseDim))
-    r.fail("has noise_dim " + s.text("noise_dim") + "; the DCGAN takes " + std::to_string(kNoiseDim));
+  if (g.config.noise_dim != kNoiseDim) r.fail("has noise_dim " + s.text("noise_dim") + "; the DCGAN takes " + std::to_string(kNoiseDim));
+  const AdamConfig& a = g.config.generator_adam;
+  const AdamConfig& b = g.config.discriminator_adam;
+  if (a.learning_rate != b.learning_rate || a.beta1 != b.beta1 || a.beta2 != 0.999 || b.beta2 != 0.999 || a.epsilon != 1e-7 || b.epsilon != 1e-7)
+    r.fail("has Adam settings the DCGAN trainer does not use (one learning rate and beta1 for both networks, beta2 0.999, epsilon 1e-07)");
   CheckpointHeader h;
   h.version = 4;
   DcganConfig& k = h.config;
-  k.seed = s.whole("seed", ~0ull);
-  k.batch = static_cast<int>(s.whole("batch", 1 << 30));
-  k.learning_rate = s.real("learning_rate");
-  k.beta1 = s.real("beta1");
+  k.seed = g.config.seed;
+  k.batch = g.config.batch;
+  k.learning_rate = a.learning_rate;
+  k.beta1 = a.beta1;
   k.dropout = s.real("dropout");
-  k.classes = static_cast<int>(s.whole("classes", 1000));
+  k.classes = g.config.classes;
   std::stringstream names(s.text("class_names"));
   for (std::string n; std::getline(names, n, ',');) k.class_names.push_back(n);
   if (static_cast<int>(k.class_names.size()) != k.classes) r.fail("names " + std::to_string(k.class_names.size()) + " classes, has " + s.text("classes"));
-  h.epoch = static_cast<std::uint32_t>(s.whole("epoch", 1u << 31));
-  h.step_in_epoch = static_cast<std::uint32_t>(s.whole("step_in_epoch", 1u << 31));
-  h.epoch_start = s.rng("epoch_start_rng");
-  h.data_images = static_cast<std::uint32_t>(s.whole("data_images", ~0u));
-  h.data_fingerprint = s.whole("data_fingerprint", ~0ull);
+  h.epoch = static_cast<std::uint32_t>(g.epoch);
+  h.step_in_epoch = static_cast<std::uint32_t>(g.step_in_epoch);
+  h.epoch_start = g.epoch_start;
+  h.data_images = g.data_images;
+  h.data_fingerprint = g.data_fingerprint;
   return h;
 }
 
@@ -159,52 +106,9 @@ inline std::vector<Tensor<float>*> pointers(std::vector<Tensor<float>>& ts) {
   return p;
 }
 
-// Every tensor a trainer's checkpoint holds, by name, with where it lives in the trainer (the
-// Adam moments are staged in `adam`, set afterwards).
-inline std::vector<std::pair<std::string, Tensor<float>*>> named_state(DcganTrainer& t, AdamState<float> (&adam)[2]) {
-  std::vector<std::pair<std::string, Tensor<float>*>> all;
-  const char* nets[2] = {"generator", "discriminator"};
-  for (int n = 0; n < 2; ++n) {
-    auto state = n ? t.discriminator().state_tensors() : t.generator().state_tensors();
-    for (std::size_t k = 0; k < state.size(); ++k) all.emplace_back(std::string(nets[n]) + "." + std::to_string(k), state[k]);
-    for (std::size_t k = 0; k < adam[n].m.size(); ++k) all.emplace_back(std::string(nets[n]) + ".adam_m." + std::to_string(k), &adam[n].m[k]);
-    for (std::size_t k = 0; k < adam[n].v.size(); ++k) all.emplace_back(std::string(nets[n]) + ".adam_v." + std::to_string(k), &adam[n].v[k]);
-  }
-  all.emplace_back("fixed_noise", &t.fixed_noise());
-  return all;
-}
-
 }  // namespace detail
 
-inline void save_checkpoint(DcganTrainer& t, const std::string& path) {
-  CheckpointRecord c;
-  const DcganConfig& k = t.config();
-  std::string names;
-  for (const auto& n : k.class_names) names += (names.empty() ? "" : ",") + n;
-  c.set("model", "dcgan");
-  c.set("noise_dim", std::to_string(kNoiseDim));
-  c.set("classes", std::to_string(k.classes));
-  c.set("class_names", names);
-  c.set("dropout", exact_number(k.dropout));
-  c.set("seed", std::to_string(k.seed));
-  c.set("batch", std::to_string(k.batch));
-  c.set("learning_rate", exact_number(k.learning_rate));
-  c.set("beta1", exact_number(k.beta1));
-  c.set("beta2", "0.999");
-  c.set("epsilon", "1e-07");
-  c.set("epoch", std::to_string(t.epoch));
-  c.set("step_in_epoch", std::to_string(t.step_in_epoch));
-  c.set("epoch_start_rng", detail::rng_text(t.epoch_start_state));
-  c.set("data_rng", detail::rng_text(t.data_rng().state()));
-  c.set("dropout_rng", detail::rng_text(t.dropout_rng().state()));
-  c.set("generator_adam_step", std::to_string(t.generator_optimizer().state().step));
-  c.set("discriminator_adam_step", std::to_string(t.discriminator_optimizer().state().step));
-  c.set("data_images", std::to_string(t.data_images));
-  c.set("data_fingerprint", std::to_string(t.data_fingerprint));
-  AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
-  for (const auto& [name, tensor] : detail::named_state(t, adam)) c.add(name, *tensor);
-  write_checkpoint_record(path, c);
-}
+inline void save_checkpoint(DcganTrainer& t, const std::string& path) { save_gan_checkpoint(t, path, dcgan_model_settings(t.config())); }
 
 // Everything but the tensors (settings, progress, data identity), after checking the file's
 // magic number and checksum.
@@ -229,25 +133,18 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   const std::string differs = settings_difference(h.config, t.config());
   if (!differs.empty()) r.fail("was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
 
+  if (version >= 4) {
+    if (h.config.dropout != t.config().dropout)
+      r.fail("has dropout " + exact_number(h.config.dropout) + "; this trainer's is " + exact_number(t.config().dropout));
+    detail::restore_gan_state(t, c, r);
+    return;
+  }
+  // Versions 1 to 3: the tensors in a fixed order, the same as named_state's, Adam steps between.
   AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
   auto named = detail::named_state(t, adam);
   std::vector<Tensor<float>> staged;
   Rng::State data_state{}, drop_state{};
-  if (version >= 4) {
-    if (c.tensors.size() != named.size())
-      r.fail("holds " + std::to_string(c.tensors.size()) + " tensors; this model has " + std::to_string(named.size()));
-    for (const auto& [name, target] : named) {
-      const Tensor<float>* src = c.find(name);
-      if (!src) r.fail("has no tensor " + name);
-      if (src->shape() != target->shape())
-        r.fail("tensor " + name + " has shape " + shape_str(src->shape()) + "; this model's is " + shape_str(target->shape()));
-      staged.push_back(*src);
-    }
-    const detail::Settings s{c, r};
-    data_state = s.rng("data_rng"), drop_state = s.rng("dropout_rng");
-    adam[0].step = static_cast<std::int64_t>(s.whole("generator_adam_step", 1ull << 62));
-    adam[1].step = static_cast<std::int64_t>(s.whole("discriminator_adam_step", 1ull << 62));
-  } else {  // the tensors in a fixed order: the same order as named_state's, Adam steps between
+  {
     for (const auto& nt : named) staged.push_back(*nt.second);
     auto staged_range = [&](std::size_t from, std::size_t count, const std::string& what) {
       std::vector<Tensor<float>*> p;

@@ -25,6 +25,7 @@
 #include "../losses/bce_with_logits.hpp"
 #include "../models/sequential.hpp"
 #include "../optim/adam.hpp"
+#include "../rng.hpp"
 #include "conditioning.hpp"
 
 namespace ganlite {

@@ -18,10 +18,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../io/binary_file.hpp"
@@ -104,6 +106,17 @@ inline bool parse_checkpoint_name(const std::string& name, long* epoch, long* st
   return name.compare(at, std::string::npos, tail) == 0;
 }
 
+// DIR/checkpoint_epoch_EEEE.ckpt, or with step > 0 DIR/checkpoint_epoch_EEEE_step_SSSS.ckpt
+// (S steps into epoch E + 1): the names parse_checkpoint_name reads.
+inline std::string checkpoint_path(const std::string& dir, long epoch, long step = 0) {
+  char buf[80];
+  if (step > 0)
+    std::snprintf(buf, sizeof buf, "/checkpoint_epoch_%04ld_step_%04ld.ckpt", epoch, step);
+  else
+    std::snprintf(buf, sizeof buf, "/checkpoint_epoch_%04ld.ckpt", epoch);
+  return dir + buf;
+}
+
 // Every checkpoint name in dir, newest (largest epoch, then step) first.
 inline std::vector<CheckpointFile> find_checkpoints(const std::string& dir) {
   std::vector<CheckpointFile> found;
@@ -121,6 +134,26 @@ inline std::vector<CheckpointFile> find_checkpoints(const std::string& dir) {
     return a.epoch != b.epoch ? a.epoch > b.epoch : a.step > b.step;
   });
   return found;
+}
+
+// The newest checkpoint in dir that read(path) accepts, with what read returned (its settings,
+// say). Each newer one that read refuses with an IoError is passed to on_skip with why, and
+// skipped. None to read: an IoError naming the folder and every reason.
+template <class Read>
+auto newest_readable_checkpoint(const std::string& dir, Read read, const std::function<void(const std::string& why)>& on_skip)
+    -> std::pair<std::string, decltype(read(std::string()))> {
+  const std::vector<CheckpointFile> all = find_checkpoints(dir);
+  if (all.empty()) throw IoError("--resume: no checkpoint_epoch_N.ckpt in " + dir + " to resume from");
+  std::string reasons;
+  for (const auto& c : all) {
+    try {
+      return {c.path, read(c.path)};
+    } catch (const IoError& e) {
+      if (on_skip) on_skip(e.what());
+      reasons += std::string("\n  ") + e.what();
+    }
+  }
+  throw IoError("--resume: no usable checkpoint in " + dir + ":" + reasons);
 }
 
 // Splits a write_file_atomic() temporary name "NAME.tmp.PID.XXXXXX" into NAME and PID.

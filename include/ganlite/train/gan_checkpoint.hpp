@@ -1,0 +1,268 @@
+// ganlite/train/gan_checkpoint.hpp — the checkpoint of any GanTrainer<float>: all a resumed run
+// needs to continue bit-identically, and what the model is.
+//
+// A version 4 record (checkpoint_record.hpp) with the settings
+//   the model's own   ModelSettings, given by whoever built the networks: at least "model" (a
+//                     name); the DCGAN adds dropout and class_names. A load into a trainer whose
+//                     model says otherwise is refused, naming each difference.
+//   the trainer's     noise_dim, classes, seed, batch; per network (generator_, discriminator_)
+//                     learning_rate, beta1, beta2, epsilon and adam_step; epoch, step_in_epoch,
+//                     epoch_start_rng, data_rng, dropout_rng; data_images, data_fingerprint
+// and the tensors generator.K / discriminator.K (Sequential::state_tensors order), their Adam
+// moments generator.adam_m.K, generator.adam_v.K, ..., and fixed_noise.
+// Loading is all or nothing: the trainer changes only once the whole file is read and checked.
+#pragma once
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../io/binary_file.hpp"
+#include "checkpoint_record.hpp"
+#include "gan_trainer.hpp"
+
+namespace ganlite {
+
+using ModelSettings = std::map<std::string, std::string>;
+
+// A number as text that reads back as the same double (1e-07 stays 1e-07, never 0.000000).
+inline std::string exact_number(double v) {
+  char buf[40];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+// What a checkpoint says, without its tensors.
+struct GanCheckpointInfo {
+  GanConfig config;     // fixed_noise_count included
+  ModelSettings model;  // every setting that is not the trainer's own
+  int epoch = 0, step_in_epoch = 0;
+  Rng::State epoch_start{};
+  std::uint32_t data_images = 0;
+  std::uint64_t data_fingerprint = 0;
+};
+
+namespace detail {
+
+inline std::string rng_text(const Rng::State& s) {
+  char b[80];
+  std::snprintf(b, sizeof b, "%016llx:%016llx:%016llx:%016llx", static_cast<unsigned long long>(s[0]), static_cast<unsigned long long>(s[1]),
+                static_cast<unsigned long long>(s[2]), static_cast<unsigned long long>(s[3]));
+  return b;
+}
+
+// Typed access to a version 4 settings table; every error names the file and the key.
+struct Settings {
+  const CheckpointRecord& c;
+  const ByteReader& r;
+  const std::string& text(const std::string& key) const {
+    const auto it = c.settings.find(key);
+    if (it == c.settings.end()) r.fail("setting " + key + " is missing");
+    return it->second;
+  }
+  std::uint64_t whole(const std::string& key, std::uint64_t max) const {
+    const std::string& v = text(key);
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end || errno || v[0] == '-' || x > max) r.fail("setting " + key + " = \"" + v + "\" is not a whole number up to " + std::to_string(max));
+    return x;
+  }
+  double real(const std::string& key) const {
+    const std::string& v = text(key);
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end || !std::isfinite(x)) r.fail("setting " + key + " = \"" + v + "\" is not a finite number");
+    return x;
+  }
+  // A network's Adam setting; files written before Adam was per network have one for both.
+  double adam(const std::string& net, const std::string& key) const { return real(c.settings.count(net + "_" + key) ? net + "_" + key : key); }
+  Rng::State rng(const std::string& key) const {
+    const std::string& v = text(key);
+    unsigned long long a, b, c2, d;
+    int used = 0;
+    if (std::sscanf(v.c_str(), "%16llx:%16llx:%16llx:%16llx%n", &a, &b, &c2, &d, &used) != 4 || used != static_cast<int>(v.size()))
+      r.fail("setting " + key + " is not a random generator state");
+    return {a, b, c2, d};
+  }
+};
+
+// The settings the trainer itself writes (and those of files from before per-network Adam).
+inline bool is_trainer_setting(const std::string& key) {
+  static const std::set<std::string> keys = {
+      "noise_dim", "classes", "seed", "batch", "epoch", "step_in_epoch", "epoch_start_rng", "data_rng", "dropout_rng", "data_images",
+      "data_fingerprint", "learning_rate", "beta1", "beta2", "epsilon"};
+  for (const char* net : {"generator_", "discriminator_"})
+    if (key.compare(0, std::char_traits<char>::length(net), net) == 0) return true;
+  return keys.count(key) > 0;
+}
+
+inline GanCheckpointInfo gan_info_of(const CheckpointRecord& c, const ByteReader& r) {
+  const Settings s{c, r};
+  GanCheckpointInfo h;
+  for (const auto& [k, v] : c.settings)
+    if (!is_trainer_setting(k)) h.model[k] = v;
+  if (!h.model.count("model")) r.fail("setting model is missing");
+  GanConfig& g = h.config;
+  g.noise_dim = static_cast<int>(s.whole("noise_dim", 1 << 20));
+  g.classes = static_cast<int>(s.whole("classes", 1000));
+  g.seed = s.whole("seed", ~0ull);
+  g.batch = static_cast<int>(s.whole("batch", 1 << 30));
+  for (const char* net : {"generator", "discriminator"}) {
+    AdamConfig& a = std::string(net) == "generator" ? g.generator_adam : g.discriminator_adam;
+    a = AdamConfig{s.adam(net, "learning_rate"), s.adam(net, "beta1"), s.adam(net, "beta2"), s.adam(net, "epsilon")};
+  }
+  const Tensor<float>* fixed = c.find("fixed_noise");
+  if (!fixed || fixed->rank() != 2) r.fail("has no fixed_noise tensor of rank 2");
+  g.fixed_noise_count = fixed->dim(0);
+  h.epoch = static_cast<int>(s.whole("epoch", 1u << 30));
+  h.step_in_epoch = static_cast<int>(s.whole("step_in_epoch", 1u << 30));
+  h.epoch_start = s.rng("epoch_start_rng");
+  h.data_images = static_cast<std::uint32_t>(s.whole("data_images", ~0u));
+  h.data_fingerprint = s.whole("data_fingerprint", ~0ull);
+  return h;
+}
+
+// Every tensor a trainer's checkpoint holds, by name, with where it lives in the trainer (the
+// Adam moments are staged in `adam`, set afterwards).
+inline std::vector<std::pair<std::string, Tensor<float>*>> named_state(GanTrainer<float>& t, AdamState<float> (&adam)[2]) {
+  std::vector<std::pair<std::string, Tensor<float>*>> all;
+  const char* nets[2] = {"generator", "discriminator"};
+  for (int n = 0; n < 2; ++n) {
+    auto state = n ? t.discriminator().state_tensors() : t.generator().state_tensors();
+    for (std::size_t k = 0; k < state.size(); ++k) all.emplace_back(std::string(nets[n]) + "." + std::to_string(k), state[k]);
+    for (std::size_t k = 0; k < adam[n].m.size(); ++k) all.emplace_back(std::string(nets[n]) + ".adam_m." + std::to_string(k), &adam[n].m[k]);
+    for (std::size_t k = 0; k < adam[n].v.size(); ++k) all.emplace_back(std::string(nets[n]) + ".adam_v." + std::to_string(k), &adam[n].v[k]);
+  }
+  all.emplace_back("fixed_noise", &t.fixed_noise());
+  return all;
+}
+
+// Sets the trainer from a version 4 record whose settings were already compared with its own.
+inline void restore_gan_state(GanTrainer<float>& t, const CheckpointRecord& c, const ByteReader& r) {
+  const GanCheckpointInfo h = gan_info_of(c, r);
+  AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
+  auto named = named_state(t, adam);
+  if (c.tensors.size() != named.size()) r.fail("holds " + std::to_string(c.tensors.size()) + " tensors; this model has " + std::to_string(named.size()));
+  std::vector<Tensor<float>> staged;
+  for (const auto& [name, target] : named) {
+    const Tensor<float>* src = c.find(name);
+    if (!src) r.fail("has no tensor " + name);
+    if (src->shape() != target->shape()) r.fail("tensor " + name + " has shape " + shape_str(src->shape()) + "; this model's is " + shape_str(target->shape()));
+    staged.push_back(*src);
+  }
+  const Settings s{c, r};
+  const Rng::State data_state = s.rng("data_rng"), drop_state = s.rng("dropout_rng");
+  adam[0].step = static_cast<std::int64_t>(s.whole("generator_adam_step", 1ull << 62));
+  adam[1].step = static_cast<std::int64_t>(s.whole("discriminator_adam_step", 1ull << 62));
+  for (std::size_t i = 0; i < named.size(); ++i) *named[i].second = std::move(staged[i]);
+  t.generator_optimizer().set_state(adam[0]);
+  t.discriminator_optimizer().set_state(adam[1]);
+  t.data_rng().set_state(data_state);
+  t.dropout_rng().set_state(drop_state);
+  t.epoch = h.epoch;
+  t.step_in_epoch = h.step_in_epoch;
+  t.epoch_start_state = h.epoch_start;
+  t.data_images = h.data_images;
+  t.data_fingerprint = h.data_fingerprint;
+}
+
+}  // namespace detail
+
+// Where a checkpoint's model or trainer settings differ from a trainer's ("classes 10 in the
+// checkpoint, 0 now, dropout 0.3 in the checkpoint, 0.5 now"), or "" when they agree.
+inline std::string gan_settings_difference(const GanCheckpointInfo& saved, const GanConfig& now, const ModelSettings& now_model) {
+  std::string d;
+  auto add = [&](const std::string& what, const std::string& a, const std::string& b) {
+    if (a != b) d += (d.empty() ? "" : ", ") + what + " " + a + " in the checkpoint, " + b + " now";
+  };
+  std::set<std::string> keys;
+  for (const auto* m : {&saved.model, &now_model})
+    for (const auto& kv : *m) keys.insert(kv.first);
+  for (const auto& k : keys) {
+    const auto a = saved.model.find(k), b = now_model.find(k);
+    add(k, a == saved.model.end() ? "(none)" : "\"" + a->second + "\"", b == now_model.end() ? "(none)" : "\"" + b->second + "\"");
+  }
+  const GanConfig& s = saved.config;
+  add("noise_dim", std::to_string(s.noise_dim), std::to_string(now.noise_dim));
+  add("classes", std::to_string(s.classes), std::to_string(now.classes));
+  add("seed", std::to_string(s.seed), std::to_string(now.seed));
+  add("batch", std::to_string(s.batch), std::to_string(now.batch));
+  add("fixed noise vectors", std::to_string(s.fixed_noise_count), std::to_string(now.fixed_noise_count));
+  for (int n = 0; n < 2; ++n) {
+    const std::string net = n ? "discriminator " : "generator ";
+    const AdamConfig &a = n ? s.discriminator_adam : s.generator_adam, &b = n ? now.discriminator_adam : now.generator_adam;
+    add(net + "learning_rate", exact_number(a.learning_rate), exact_number(b.learning_rate));
+    add(net + "beta1", exact_number(a.beta1), exact_number(b.beta1));
+    add(net + "beta2", exact_number(a.beta2), exact_number(b.beta2));
+    add(net + "epsilon", exact_number(a.epsilon), exact_number(b.epsilon));
+  }
+  return d;
+}
+
+// The trainer's whole state and `model` (which must name it: model["model"]), atomically.
+inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
+  if (!model.count("model")) throw std::invalid_argument("save_gan_checkpoint: the model settings need a \"model\" name");
+  CheckpointRecord c;
+  for (const auto& [k, v] : model) {
+    if (detail::is_trainer_setting(k)) throw std::invalid_argument("save_gan_checkpoint: model setting \"" + k + "\" is a name the trainer uses");
+    c.set(k, v);
+  }
+  const GanConfig& g = t.gan_config();
+  c.set("noise_dim", std::to_string(g.noise_dim));
+  c.set("classes", std::to_string(g.classes));
+  c.set("seed", std::to_string(g.seed));
+  c.set("batch", std::to_string(g.batch));
+  for (int n = 0; n < 2; ++n) {
+    const std::string net = n ? "discriminator_" : "generator_";
+    const AdamConfig& a = n ? g.discriminator_adam : g.generator_adam;
+    c.set(net + "learning_rate", exact_number(a.learning_rate));
+    c.set(net + "beta1", exact_number(a.beta1));
+    c.set(net + "beta2", exact_number(a.beta2));
+    c.set(net + "epsilon", exact_number(a.epsilon));
+    c.set(net + "adam_step", std::to_string((n ? t.discriminator_optimizer() : t.generator_optimizer()).state().step));
+  }
+  c.set("epoch", std::to_string(t.epoch));
+  c.set("step_in_epoch", std::to_string(t.step_in_epoch));
+  c.set("epoch_start_rng", detail::rng_text(t.epoch_start_state));
+  c.set("data_rng", detail::rng_text(t.data_rng().state()));
+  c.set("dropout_rng", detail::rng_text(t.dropout_rng().state()));
+  c.set("data_images", std::to_string(t.data_images));
+  c.set("data_fingerprint", std::to_string(t.data_fingerprint));
+  AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
+  for (const auto& [name, tensor] : detail::named_state(t, adam)) c.add(name, *tensor);
+  write_checkpoint_record(path, c);
+}
+
+// The settings of a version 4 checkpoint (magic, checksum and format checked), to build the
+// trainer that loads it.
+inline GanCheckpointInfo read_gan_checkpoint_info(const std::string& path) {
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  const std::uint32_t version = read_checkpoint_preamble(r, data.size());
+  if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; read it with read_checkpoint_info (checkpoint.hpp)");
+  return detail::gan_info_of(read_checkpoint_record(r), r);
+}
+
+// Restores a trainer built with the checkpoint's settings; `model` must be the settings the
+// trainer's networks were saved with.
+inline void load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  const std::uint32_t version = read_checkpoint_preamble(r, data.size());
+  if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; load it with load_checkpoint (checkpoint.hpp)");
+  const CheckpointRecord c = read_checkpoint_record(r);
+  const std::string differs = gan_settings_difference(detail::gan_info_of(c, r), t.gan_config(), model);
+  if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
+  detail::restore_gan_state(t, c, r);
+}
+
+}  // namespace ganlite
