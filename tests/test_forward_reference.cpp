@@ -102,7 +102,7 @@ TEST_CASE("Conv2DTranspose forward equals the direct loop") {
       }
 }
 
-// The pixel-phase adjoint (kernels/conv_adjoint.hpp) on its own, whatever conv_adjoint_pays says:
+// The pixel-phase adjoint (kernels/conv_adjoint.hpp) on its own, whatever adjoint_method (conv_method.hpp) says:
 // strides 1-3, kernels smaller than, equal to and larger than the stride (kernel 1 at stride 2
 // leaves three of the four phases empty), odd sizes, few and many channels, float and double.
 TEST_CASE("conv_adjoint equals the direct transposed-convolution loop") {

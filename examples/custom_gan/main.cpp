@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     cfg.seed = seed, cfg.noise_dim = kNoise, cfg.classes = kClasses, cfg.batch = 64, cfg.fixed_noise_count = 8;
     cfg.generator_adam = cfg.discriminator_adam = AdamConfig{2e-4, 0.5, 0.999, 1e-7};
     GanTrainer<float> trainer(cfg, make_small_generator, make_small_discriminator);
-    std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
+    std::printf("%s\n%s", trainer.generator().summary(cfg.batch).c_str(), trainer.discriminator().summary(cfg.batch).c_str());
 
     // The library's loop: shuffles, batches, the NaN guard, a checkpoint per epoch if asked for,
     // and a clean stop on Ctrl-C (a checkpoint of the steps done).

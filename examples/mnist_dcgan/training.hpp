@@ -186,7 +186,7 @@ inline int run_training(const TrainOptions& o) {
     rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch + 1, trainer.step_in_epoch);
     std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", ckpt.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
   } else {
-    std::printf("%s\n%s", trainer.generator().summary().c_str(), trainer.discriminator().summary().c_str());
+    std::printf("%s\n%s", trainer.generator().summary(o.batch).c_str(), trainer.discriminator().summary(o.batch).c_str());
   }
   trainer.data_images = static_cast<std::uint32_t>(count);  // checkpoints before version 3 did not record them
   trainer.data_fingerprint = fingerprint;

@@ -40,15 +40,6 @@ inline PhaseAxis phase_axis(const AxisGeometry& a, int r) {
 
 }  // namespace kernels
 
-// Whether the layers take this path rather than the column-matrix one (a GEMM with
-// N = KH*KW*cv, then col2im). At stride 1 it is one GEMM with the whole kernel and always wins.
-// At stride 2 it did not win on the DCGAN's shapes (2 threads, batch 256, medians of 3, run
-// twice): the generator's 7x7x128 -> 14x14x64 forward took 51-71 ms against 43-48 ms, the
-// discriminator's 14x14x64 input gradient 118-122 ms against 102-110 ms. Its GEMMs have N = cv
-// (64 there), so every A element gathered from the image feeds only 2 micro-kernel columns of
-// work, and gathering 25 taps per pixel costs more than writing and re-reading the column matrix.
-inline bool conv_adjoint_pays(const ConvGeometry& g, int /*cv*/) { return g.y.stride == 1 && g.x.stride == 1; }
-
 // u: (B, g.y.out, g.x.out, cu), w: (KH, KW, cv, cu) -> v: (B, g.y.in, g.x.in, cv), overwritten.
 template <class T>
 void conv_adjoint(const ConvGeometry& g, int cu, int cv, const T* u, const T* w, T* v) {
@@ -93,18 +84,20 @@ void conv_adjoint(const ConvGeometry& g, int cu, int cv, const T* u, const T* w,
     }
 }
 
-// v = the adjoint of convolution g applied to u (shapes as conv_adjoint), by whichever path
-// conv_adjoint_pays picks: by pixel phase, or as cols = u W^T (rows x KH*KW*cv, in the per-thread
-// scratch buffer) summed into v by col2im — in float, each tile of cols added into v as it is
-// computed (kernels/gemm_col2im.hpp). Conv2DTranspose's forward and Conv2D's input gradient.
+// v = the adjoint of convolution g applied to u (shapes as conv_adjoint), by the method
+// adjoint_method (conv_method.hpp) picks: by pixel phase; as cols = u W^T with each tile of cols
+// added into v as it is computed (kernels/gemm_col2im.hpp); or with cols whole (rows x KH*KW*cv,
+// in the per-thread scratch buffer), then col2im. Conv2DTranspose's forward and Conv2D's input
+// gradient.
 template <class T>
 void transposed_convolution(const ConvGeometry& g, int cu, int cv, const T* u, const T* w, T* v) {
-  if (conv_adjoint_pays(g, cv)) {
+  const ConvMethod method = adjoint_method<T>(g, cu);
+  if (method == ConvMethod::PixelPhase) {
     conv_adjoint(g, cu, cv, u, w, v);
     return;
   }
   if constexpr (std::is_same_v<T, float>) {
-    if (kernels::gemm_col2im_fits(cu)) {  // the same, without the column matrix
+    if (method == ConvMethod::FusedCol2im) {
       kernels::with_active_kernel([&](auto kernel) { kernels::gemm_col2im<decltype(kernel)>(g, cu, cv, u, w, v); });
       return;
     }

@@ -57,15 +57,7 @@ void split_by_work(int count, const Work& work, const Body& body) {
   }
 }
 
-// Worth it when each position has enough images to fill micro-kernel rows and each tap run is
-// long enough to pay for a kernel call (not the 1-channel layers), and the strided C fits an int.
-inline bool conv_by_position_pays(const ConvGeometry& g, int ldc) {
-  return g.batch >= 32 && g.channels >= 16 && static_cast<long>(g.y.out) * g.x.out * ldc < INT_MAX;
-}
-// The weight gradient by tap, from 128 channels: with 64 (the discriminator's second layer, the
-// generator's second transposed convolution) it measured 7-8 % slower than the gathered path in
-// alternating runs (a tap's 64 rows fill 5 2/3 slivers of 12 rows, and its C block is small).
-inline bool conv_t_by_tap_pays(const ConvGeometry& g) { return g.batch >= 32 && g.channels >= 128; }
+// When these pay is decided in conv_method.hpp (product_method, weights_method).
 
 // C (rows, N) = im2col(x) * op(B) + beta * C, as conv_gemm; op(B): (cols, N).
 template <class Kernel>

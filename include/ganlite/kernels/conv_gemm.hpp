@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "conv_by_position.hpp"
+#include "conv_method.hpp"
 #include "gemm.hpp"
 #include "im2col.hpp"
 
@@ -175,13 +176,13 @@ inline void conv_gemm_gathered(const ConvGeometry& g, const float* x, Trans tb, 
 }
 }  // namespace kernels
 
-// C (rows, N) = im2col(x) * op(B) + beta * C;  op(B): (cols, N). By output position where that
-// pays (kernels/conv_by_position.hpp: no padding products, no gather), else gathered.
+// C (rows, N) = im2col(x) * op(B) + beta * C;  op(B): (cols, N). By output position
+// (kernels/conv_by_position.hpp: no padding products, no gather) or gathered, as
+// product_method (conv_method.hpp) says.
 inline void conv_gemm(const ConvGeometry& g, const float* x, Trans tb, int N, const float* B, int ldb, float beta,
                       float* C, int ldc) {
   if (g.rows() <= 0 || N <= 0) return;
-  if (!kernels::conv_by_position_pays(g, ldc) || g.cols() == 0)
-    return kernels::conv_gemm_gathered(g, x, tb, N, B, ldb, beta, C, ldc);
+  if (product_method<float>(g, ldc) == ConvMethod::Gathered) return kernels::conv_gemm_gathered(g, x, tb, N, B, ldb, beta, C, ldc);
   kernels::with_active_kernel([&](auto kernel) {
     kernels::conv_gemm_by_position<decltype(kernel)>(g, x, tb, N, B, ldb, beta, C, ldc);
   });
@@ -200,13 +201,13 @@ inline void conv_gemm_t_gathered(const ConvGeometry& g, const float* x, int N, c
 }
 }  // namespace kernels
 
-// C (cols, N) = im2col(x)^T * B + beta * C;  B: (rows, N). By kernel tap where that pays
-// (kernels/conv_by_position.hpp), else with im2col(x)^T gathered by the SGEMM's packing.
+// C (cols, N) = im2col(x)^T * B + beta * C;  B: (rows, N). By kernel tap
+// (kernels/conv_by_position.hpp) or with im2col(x)^T gathered by the SGEMM's packing, as
+// weights_method (conv_method.hpp) says.
 inline void conv_gemm_t(const ConvGeometry& g, const float* x, int N, const float* B, int ldb, float beta, float* C,
                         int ldc) {
   if (g.cols() <= 0 || N <= 0) return;
-  if (!kernels::conv_t_by_tap_pays(g) || g.rows() == 0)
-    return kernels::conv_gemm_t_gathered(g, x, N, B, ldb, beta, C, ldc);
+  if (weights_method<float>(g) == ConvMethod::Gathered) return kernels::conv_gemm_t_gathered(g, x, N, B, ldb, beta, C, ldc);
   kernels::with_active_kernel([&](auto kernel) {
     kernels::conv_gemm_t_by_position<decltype(kernel)>(g, x, N, B, ldb, beta, C, ldc);
   });

@@ -21,11 +21,9 @@
 namespace ganlite {
 namespace kernels {
 
-// One K block: each tile is final when it is added (cu = the u-channels, the GEMM's K).
-inline bool gemm_col2im_fits(int cu) { return cu <= kKC; }
-
 // g: the forward convolution from v-space to u-space; u: (B, g.y.out, g.x.out, cu),
-// w: (KH, KW, cv, cu) -> v: (B, g.y.in, g.x.in, cv), overwritten. Needs gemm_col2im_fits(cu).
+// w: (KH, KW, cv, cu) -> v: (B, g.y.in, g.x.in, cv), overwritten. Needs cu <= kKC (one K block: each tile is final
+// when it is added); adjoint_method (conv_method.hpp) checks it.
 template <class Kernel>
 void gemm_col2im(const ConvGeometry& g, int cu, int cv, const float* u, const float* w, float* v) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;

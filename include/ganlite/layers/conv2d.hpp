@@ -45,6 +45,12 @@ class Conv2D : public Layer<T> {
     return {g.y.out, g.x.out, s_.filters};
   }
 
+  // forward: conv_gemm (N = F); weights: conv_gemm_t; input gradient: the adjoint with u = dy (F channels).
+  std::string methods(const Shape& in, int batch) const override {
+    const ConvGeometry g = geometry(batch, in.at(0), in.at(1));
+    return conv_methods_text(product_method<T>(g, s_.filters), weights_method<T>(g), adjoint_method<T>(g, s_.filters));
+  }
+
   const Tensor<T>& forward(const Tensor<T>& x, Mode) override {
     this->output_shape(this->without_batch(x.shape()));
     x_ = &x;

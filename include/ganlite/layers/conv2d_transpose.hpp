@@ -44,6 +44,12 @@ class Conv2DTranspose : public Layer<T> {
     return {g.y.in, g.x.in, s_.filters};
   }
 
+  // forward: the adjoint with u = x (C channels); weights: conv_gemm_t; input gradient: conv_gemm (N = C).
+  std::string methods(const Shape& in, int batch) const override {
+    const ConvGeometry g = geometry(batch, in.at(0), in.at(1));
+    return conv_methods_text(adjoint_method<T>(g, c_), weights_method<T>(g), product_method<T>(g, c_));
+  }
+
   const Tensor<T>& forward(const Tensor<T>& x, Mode) override {
     this->output_shape(this->without_batch(x.shape()));
     x_ = &x;

@@ -37,6 +37,9 @@ class Layer {
   virtual std::vector<Tensor<T>*> params() { return {}; }
   virtual std::vector<Tensor<T>*> grads() { return {}; }
   virtual std::vector<Tensor<T>*> buffers() { return {}; }
+  // How the layer computes at this batch and input shape, where it has a choice (convolutions:
+  // kernels/conv_method.hpp); "" if it has none. Shown by Sequential::summary().
+  virtual std::string methods(const Shape& /*input*/, int /*batch*/) const { return ""; }
 
   void set_trainable(bool t) { trainable_ = t; }
   bool trainable() const { return trainable_; }

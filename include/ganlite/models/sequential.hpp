@@ -42,6 +42,7 @@ class Sequential {
         !std::equal(input_shape_.begin(), input_shape_.end(), x.shape().begin() + 1))  // compared in place: no allocation
       throw std::invalid_argument(name_ + ": expects input (None, ...) = " + shape_str(input_shape_) + " per sample, got " +
                                   shape_str(x.shape()));
+    last_batch_ = x.dim(0);
     const Tensor<T>* h = &x;
     for (auto& l : layers_) h = &l->forward(*h, mode);
     return *h;
@@ -99,7 +100,9 @@ class Sequential {
   Layer<T>& layer(std::size_t i) { return *layers_.at(i); }
 
   // Keras-style table: layer (type), output shape, parameter count; totals and trainable split.
-  std::string summary() {
+  // Keras' table, then the methods of the layers that have a choice (convolutions), at `batch`
+  // (0: the batch of the latest forward pass, or the seed's 256 before any).
+  std::string summary(int batch = 0) {
     std::ostringstream os;
     int w = 28;  // first column fits the longest "name (Type)"
     for (auto& l : layers_) w = std::max(w, static_cast<int>(l->name().size() + l->type().size()) + 5);
@@ -123,6 +126,18 @@ class Sequential {
     os << "Total params: " << with_commas(param_count()) << "\n";
     os << "Trainable params: " << with_commas(trainable_count()) << "\n";
     os << "Non-trainable params: " << with_commas(non_trainable_count()) << "\n" << rule << "\n";
+    const int at = batch > 0 ? batch : last_batch_ > 0 ? last_batch_ : 256;
+    std::string methods;
+    s = input_shape_;
+    for (auto& l : layers_) {
+      const std::string m = l->methods(s, at);
+      if (!m.empty()) {
+        std::snprintf(line, sizeof line, " %-*s%s\n", w, (l->name() + " (" + l->type() + ")").c_str(), m.c_str());
+        methods += line;
+      }
+      s = l->output_shape(s);
+    }
+    if (!methods.empty()) os << "Methods at batch " << at << " (kernels/conv_method.hpp):\n" << methods << rule << "\n";
     return os.str();
   }
 
@@ -164,6 +179,7 @@ class Sequential {
 
   std::string name_;
   Shape input_shape_;
+  int last_batch_ = 0;  // of the latest forward pass, for summary()
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   bool needs_input_grad_ = true;
 };
