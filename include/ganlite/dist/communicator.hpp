@@ -1,0 +1,42 @@
+// ganlite/dist/communicator.hpp — what data-parallel training needs from its processes, and the
+// one-process default.
+//
+// The trainer talks to a Communicator and never to MPI: the core headers stay MPI-free, and a
+// program built without MPI trains exactly as it always did. ganlite/dist/mpi_communicator.hpp
+// (the ganlite::mpi CMake target) is the MPI one.
+//   allgather   every process's n floats, in rank order, to every process: the building block of
+//               the deterministic sums (shard_sum.hpp), which need each part's exact bits
+//   broadcast   rank `root`'s values to all (parameters at start and after a resume)
+//   any         whether `flag` is true on any process (a stop request, a failure), on every
+//               process, so that all of them take the same branch and none waits forever
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <string>
+
+namespace ganlite {
+
+class Communicator {
+ public:
+  virtual ~Communicator() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  // recv: size() * n floats, process r's send at recv + r * n.
+  virtual void allgather(const float* send, std::size_t n, float* recv) = 0;
+  virtual void broadcast(float* data, std::size_t n, int root) = 0;
+  virtual bool any(bool flag) = 0;
+  // A name for messages: "process 1 of 4".
+  std::string who() const { return "process " + std::to_string(rank()) + " of " + std::to_string(size()); }
+};
+
+// One process: every collective is a copy, or nothing.
+class SingleProcess final : public Communicator {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void allgather(const float* send, std::size_t n, float* recv) override { std::copy(send, send + n, recv); }
+  void broadcast(float*, std::size_t, int) override {}
+  bool any(bool flag) override { return flag; }
+};
+
+}  // namespace ganlite

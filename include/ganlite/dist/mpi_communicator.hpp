@@ -1,0 +1,78 @@
+// ganlite/dist/mpi_communicator.hpp — the Communicator over MPI (Open MPI from Debian:
+// libopenmpi-dev, openmpi-bin). Only programs that link the ganlite::mpi CMake target include
+// this header; the core never does.
+//
+// MpiCommunicator initialises MPI (MPI_THREAD_FUNNELED: only the main thread calls MPI, the
+// OpenMP threads never do) unless the program already has, and finalises it at the end if it
+// initialised it. Counts above what an MPI int can say are sent in pieces. MPI's default error
+// handler (errors are fatal, every process ends) is kept: a failed collective never leaves one
+// process waiting for another.
+#pragma once
+#include <mpi.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "communicator.hpp"
+
+namespace ganlite {
+
+class MpiCommunicator final : public Communicator {
+ public:
+  MpiCommunicator(int* argc, char*** argv) {
+    int ready = 0;
+    MPI_Initialized(&ready);
+    if (!ready) {
+      int provided = 0;
+      if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) throw std::runtime_error("MPI_Init_thread failed");
+      owns_ = true;
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  }
+  ~MpiCommunicator() override {
+    int done = 0;
+    MPI_Finalized(&done);
+    if (owns_ && !done) MPI_Finalize();
+  }
+  MpiCommunicator(const MpiCommunicator&) = delete;
+  MpiCommunicator& operator=(const MpiCommunicator&) = delete;
+
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+
+  void allgather(const float* send, std::size_t n, float* recv) override {
+    if (n <= kPiece) {
+      MPI_Allgather(send, static_cast<int>(n), MPI_FLOAT, recv, static_cast<int>(n), MPI_FLOAT, MPI_COMM_WORLD);
+      return;
+    }
+    std::vector<float> piece(kPiece * static_cast<std::size_t>(size_));
+    for (std::size_t at = 0; at < n; at += kPiece) {
+      const std::size_t c = std::min(kPiece, n - at);
+      MPI_Allgather(send + at, static_cast<int>(c), MPI_FLOAT, piece.data(), static_cast<int>(c), MPI_FLOAT, MPI_COMM_WORLD);
+      for (int r = 0; r < size_; ++r) std::copy(piece.data() + c * r, piece.data() + c * (r + 1), recv + n * r + at);
+    }
+  }
+  void broadcast(float* data, std::size_t n, int root) override {
+    for (std::size_t at = 0; at < n; at += kPiece)
+      MPI_Bcast(data + at, static_cast<int>(std::min(kPiece, n - at)), MPI_FLOAT, root, MPI_COMM_WORLD);
+  }
+  bool any(bool flag) override {
+    int mine = flag ? 1 : 0, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+    return all != 0;
+  }
+  // Ends every process of the job (after a failure that the others can't be told of in step).
+  [[noreturn]] void abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); std::abort(); }
+
+ private:
+  static constexpr std::size_t kPiece = std::size_t{1} << 28;  // floats per MPI call (1 GiB)
+  int rank_ = 0, size_ = 1;
+  bool owns_ = false;
+};
+
+}  // namespace ganlite
