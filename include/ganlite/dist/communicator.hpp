@@ -12,6 +12,7 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <string>
 
 namespace ganlite {
@@ -21,10 +22,20 @@ class Communicator {
   virtual ~Communicator() = default;
   virtual int rank() const = 0;
   virtual int size() const = 0;
-  // recv: size() * n floats, process r's send at recv + r * n.
-  virtual void allgather(const float* send, std::size_t n, float* recv) = 0;
-  virtual void broadcast(float* data, std::size_t n, int root) = 0;
+  // recv: size() * bytes, process r's send at recv + r * bytes.
+  virtual void allgather_bytes(const void* send, std::size_t bytes, void* recv) = 0;
+  virtual void broadcast_bytes(void* data, std::size_t bytes, int root) = 0;
   virtual bool any(bool flag) = 0;
+
+  // The same on arrays of floats, doubles, ...: n values from each process, recv size() * n.
+  template <class V>
+  void allgather(const V* send, std::size_t n, V* recv) {
+    allgather_bytes(send, n * sizeof(V), recv);
+  }
+  template <class V>
+  void broadcast(V* data, std::size_t n, int root) {
+    broadcast_bytes(data, n * sizeof(V), root);
+  }
   // A name for messages: "process 1 of 4".
   std::string who() const { return "process " + std::to_string(rank()) + " of " + std::to_string(size()); }
 };
@@ -34,8 +45,10 @@ class SingleProcess final : public Communicator {
  public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
-  void allgather(const float* send, std::size_t n, float* recv) override { std::copy(send, send + n, recv); }
-  void broadcast(float*, std::size_t, int) override {}
+  void allgather_bytes(const void* send, std::size_t bytes, void* recv) override {
+    if (bytes) std::memcpy(recv, send, bytes);
+  }
+  void broadcast_bytes(void*, std::size_t, int) override {}
   bool any(bool flag) override { return flag; }
 };
 

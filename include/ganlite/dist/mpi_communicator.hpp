@@ -4,7 +4,8 @@
 //
 // MpiCommunicator initialises MPI (MPI_THREAD_FUNNELED: only the main thread calls MPI, the
 // OpenMP threads never do) unless the program already has, and finalises it at the end if it
-// initialised it. Counts above what an MPI int can say are sent in pieces. MPI's default error
+// initialised it. Everything goes as bytes (the values' exact bits); more than an MPI int can
+// count is sent in pieces. MPI's default error
 // handler (errors are fatal, every process ends) is kept: a failed collective never leaves one
 // process waiting for another.
 #pragma once
@@ -45,21 +46,23 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
 
-  void allgather(const float* send, std::size_t n, float* recv) override {
-    if (n <= kPiece) {
-      MPI_Allgather(send, static_cast<int>(n), MPI_FLOAT, recv, static_cast<int>(n), MPI_FLOAT, MPI_COMM_WORLD);
+  void allgather_bytes(const void* send, std::size_t bytes, void* recv) override {
+    const char* in = static_cast<const char*>(send);
+    char* out = static_cast<char*>(recv);
+    if (bytes <= kPiece) {
+      MPI_Allgather(in, static_cast<int>(bytes), MPI_BYTE, out, static_cast<int>(bytes), MPI_BYTE, MPI_COMM_WORLD);
       return;
     }
-    std::vector<float> piece(kPiece * static_cast<std::size_t>(size_));
-    for (std::size_t at = 0; at < n; at += kPiece) {
-      const std::size_t c = std::min(kPiece, n - at);
-      MPI_Allgather(send + at, static_cast<int>(c), MPI_FLOAT, piece.data(), static_cast<int>(c), MPI_FLOAT, MPI_COMM_WORLD);
-      for (int r = 0; r < size_; ++r) std::copy(piece.data() + c * r, piece.data() + c * (r + 1), recv + n * r + at);
+    std::vector<char> piece(kPiece * static_cast<std::size_t>(size_));
+    for (std::size_t at = 0; at < bytes; at += kPiece) {
+      const std::size_t c = std::min(kPiece, bytes - at);
+      MPI_Allgather(in + at, static_cast<int>(c), MPI_BYTE, piece.data(), static_cast<int>(c), MPI_BYTE, MPI_COMM_WORLD);
+      for (int r = 0; r < size_; ++r) std::copy(piece.data() + c * r, piece.data() + c * (r + 1), out + bytes * r + at);
     }
   }
-  void broadcast(float* data, std::size_t n, int root) override {
-    for (std::size_t at = 0; at < n; at += kPiece)
-      MPI_Bcast(data + at, static_cast<int>(std::min(kPiece, n - at)), MPI_FLOAT, root, MPI_COMM_WORLD);
+  void broadcast_bytes(void* data, std::size_t bytes, int root) override {
+    char* p = static_cast<char*>(data);
+    for (std::size_t at = 0; at < bytes; at += kPiece) MPI_Bcast(p + at, static_cast<int>(std::min(kPiece, bytes - at)), MPI_BYTE, root, MPI_COMM_WORLD);
   }
   bool any(bool flag) override {
     int mine = flag ? 1 : 0, all = 0;
@@ -70,7 +73,7 @@ class MpiCommunicator final : public Communicator {
   [[noreturn]] void abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); std::abort(); }
 
  private:
-  static constexpr std::size_t kPiece = std::size_t{1} << 28;  // floats per MPI call (1 GiB)
+  static constexpr std::size_t kPiece = std::size_t{1} << 30;  // bytes per MPI call (an int counts them)
   int rank_ = 0, size_ = 1;
   bool owns_ = false;
 };

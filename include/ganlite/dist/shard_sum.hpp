@@ -22,15 +22,16 @@
 
 namespace ganlite {
 
-// out (n floats) = the halving-tree sum of parts[0..count), each n floats. out may not alias a part.
-inline void tree_sum(const float* const* parts, int count, std::size_t n, float* out) {
+// out (n values) = the halving-tree sum of parts[0..count), each n values. out may not alias a part.
+template <class V>
+void tree_sum(const V* const* parts, int count, std::size_t n, V* out) {
   if (count <= 0) throw std::invalid_argument("tree_sum: no parts");
   if (count == 1) {
     std::copy(parts[0], parts[0] + n, out);
     return;
   }
   const int half = count / 2;
-  std::vector<float> right(n);
+  std::vector<V> right(n);
   tree_sum(parts, half, n, out);
   tree_sum(parts + half, count - half, n, right.data());
   for (std::size_t i = 0; i < n; ++i) out[i] += right[i];
@@ -38,9 +39,10 @@ inline void tree_sum(const float* const* parts, int count, std::size_t n, float*
 
 inline bool is_power_of_two(int v) { return v > 0 && (v & (v - 1)) == 0; }
 
-// out (n floats, the same bits on every process) = the tree sum over all `shards` shards, from
+// out (n values, the same bits on every process) = the tree sum over all `shards` shards, from
 // this process's local_parts (shards / comm.size() of them, its shards in order).
-inline void sum_over_shards(Communicator& comm, const std::vector<const float*>& local_parts, std::size_t n, int shards, float* out) {
+template <class V>
+void sum_over_shards(Communicator& comm, const std::vector<const V*>& local_parts, std::size_t n, int shards, V* out) {
   const int P = comm.size();
   if (shards < P || shards % P != 0)
     throw std::invalid_argument("sum_over_shards: " + std::to_string(shards) + " shards can't be shared equally by " + std::to_string(P) + " processes");
@@ -48,16 +50,16 @@ inline void sum_over_shards(Communicator& comm, const std::vector<const float*>&
   if (static_cast<int>(local_parts.size()) != local)
     throw std::invalid_argument("sum_over_shards: " + comm.who() + " holds " + std::to_string(local_parts.size()) + " shards, not " + std::to_string(local));
   if (P == 1) return tree_sum(local_parts.data(), local, n, out);
-  std::vector<const float*> parts;
-  std::vector<float> gathered;
+  std::vector<const V*> parts;
+  std::vector<V> gathered;
   if (is_power_of_two(P)) {  // blocks are subtrees: add ours, exchange the block sums
-    std::vector<float> mine(n);
+    std::vector<V> mine(n);
     tree_sum(local_parts.data(), local, n, mine.data());
     gathered.resize(n * static_cast<std::size_t>(P));
     comm.allgather(mine.data(), n, gathered.data());
     for (int r = 0; r < P; ++r) parts.push_back(gathered.data() + n * static_cast<std::size_t>(r));
   } else {  // exchange every shard's partial
-    std::vector<float> mine(n * static_cast<std::size_t>(local));
+    std::vector<V> mine(n * static_cast<std::size_t>(local));
     for (int s = 0; s < local; ++s) std::copy(local_parts[static_cast<std::size_t>(s)], local_parts[static_cast<std::size_t>(s)] + n, mine.begin() + static_cast<std::ptrdiff_t>(n * s));
     gathered.resize(mine.size() * static_cast<std::size_t>(P));
     comm.allgather(mine.data(), mine.size(), gathered.data());

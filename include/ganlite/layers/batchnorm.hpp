@@ -35,56 +35,82 @@ class BatchNorm : public Layer<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x, Mode mode) override {
     this->output_shape(this->without_batch(x.shape()));
-    mode_ = mode;
     const long M = static_cast<long>(x.size() / c_);
-    const T* xp = x.data();
     if (mode == Mode::Train) {
-      column_sums(M, c_, [&](long r, int c) { return xp[r * c_ + c]; }, sum_.data());
+      batch_sums(x, sum_.data());
       for (int c = 0; c < c_; ++c) sum_[c] /= M;  // batch mean
-      column_sums(M, c_, [&](long r, int c) { double d = xp[r * c_ + c] - sum_[c]; return d * d; }, sum2_.data());
-      for (int c = 0; c < c_; ++c) {
-        const double mu = sum_[c], var = sum2_[c] / M;
-        inv_std_[c] = static_cast<T>(1.0 / std::sqrt(var + eps_));
-        mean_[c] = static_cast<T>(momentum_ * mean_[c] + (1 - momentum_) * mu);
-        var_[c] = static_cast<T>(momentum_ * var_[c] + (1 - momentum_) * var);
-        shift_[c] = static_cast<T>(mu);
-      }
-    } else {
-      for (int c = 0; c < c_; ++c) {
-        inv_std_[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(var_[c]) + eps_));
-        shift_[c] = mean_[c];
-      }
+      centred_square_sums(x, sum_.data(), sum2_.data());
+      for (int c = 0; c < c_; ++c) sum2_[c] /= M;  // biased variance
+      return forward_with_statistics(x, sum_.data(), sum2_.data());
     }
-    // y = xhat * gamma + beta, with xhat = (x - shift) * inv_std; xhat is kept for backward.
-    xhat_.resize(x.shape());
-    y_.resize(x.shape());
-    normalize(xp, shift_.data(), inv_std_.data(), gamma_.data(), beta_.data(), xhat_.data(), y_.data(), M, c_);
-    return y_;
+    mode_ = mode;
+    for (int c = 0; c < c_; ++c) {
+      inv_std_[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(var_[c]) + eps_));
+      shift_[c] = mean_[c];
+    }
+    return normalized(x);
   }
 
   const Tensor<T>& backward(const Tensor<T>& dy) override {
+    gradient_sums(dy, sum_.data(), sum2_.data());
+    add_parameter_gradients(sum_.data(), sum2_.data());
+    return input_gradient(dy, sum_.data(), sum2_.data(), static_cast<long>(dy.size() / c_));
+  }
+
+  // The phases of a Train-mode pass, public for data-parallel training (dist/), which adds each
+  // shard's sums across shards between them; forward and backward above are these with one
+  // shard's sums. Sums are per channel, in double.
+  //   forward:  batch_sums -> mean = sum / M -> centred_square_sums -> var = sum / M
+  //             -> forward_with_statistics(mean, var)
+  //   backward: gradient_sums -> add_parameter_gradients (the shard's own sums)
+  //             -> input_gradient (the sums and M of the whole batch)
+  void batch_sums(const Tensor<T>& x, double* sum) const {
+    const T* xp = x.data();
+    column_sums(static_cast<long>(x.size() / c_), c_, [&](long r, int c) { return xp[r * c_ + c]; }, sum);
+  }
+  void centred_square_sums(const Tensor<T>& x, const double* mean, double* sum) const {
+    const T* xp = x.data();
+    column_sums(static_cast<long>(x.size() / c_), c_, [&](long r, int c) { double d = xp[r * c_ + c] - mean[c]; return d * d; }, sum);
+  }
+  const Tensor<T>& forward_with_statistics(const Tensor<T>& x, const double* mean, const double* var) {
+    mode_ = Mode::Train;
+    for (int c = 0; c < c_; ++c) {
+      inv_std_[c] = static_cast<T>(1.0 / std::sqrt(var[c] + eps_));
+      mean_[c] = static_cast<T>(momentum_ * mean_[c] + (1 - momentum_) * mean[c]);
+      var_[c] = static_cast<T>(momentum_ * var_[c] + (1 - momentum_) * var[c]);
+      shift_[c] = static_cast<T>(mean[c]);
+    }
+    return normalized(x);
+  }
+  // sum_dy = sum(dy), sum_dy_xhat = sum(dy * xhat) per channel.
+  void gradient_sums(const Tensor<T>& dy, double* sum_dy, double* sum_dy_xhat) const {
     const long M = static_cast<long>(dy.size() / c_);
     const T* g = dy.data();
     const T* xh = xhat_.data();
-    column_sums(M, c_, [&](long r, int c) { return g[r * c_ + c]; }, sum_.data());
-    column_sums(M, c_, [&](long r, int c) { return g[r * c_ + c] * xh[r * c_ + c]; }, sum2_.data());
-    if (this->trainable_)
-      for (int c = 0; c < c_; ++c) {
-        dgamma_[c] += static_cast<T>(sum2_[c]);
-        dbeta_[c] += static_cast<T>(sum_[c]);
-      }
+    column_sums(M, c_, [&](long r, int c) { return g[r * c_ + c]; }, sum_dy);
+    column_sums(M, c_, [&](long r, int c) { return g[r * c_ + c] * xh[r * c_ + c]; }, sum_dy_xhat);
+  }
+  void add_parameter_gradients(const double* sum_dy, const double* sum_dy_xhat) {
+    if (!this->trainable_) return;
+    for (int c = 0; c < c_; ++c) {
+      dgamma_[c] += static_cast<T>(sum_dy_xhat[c]);
+      dbeta_[c] += static_cast<T>(sum_dy[c]);
+    }
+  }
+  // dx from the sums over the M rows of the whole batch (Train) or the running statistics (Eval).
+  const Tensor<T>& input_gradient(const Tensor<T>& dy, const double* sum_dy, const double* sum_dy_xhat, long M) {
     if (!this->needs_input_grad_) return dx_;
     dx_.resize(dy.shape());
-    T* dx = dx_.data();
     const bool train = mode_ == Mode::Train;
     for (int c = 0; c < c_; ++c) {
       k_[c] = gamma_[c] * inv_std_[c];
-      mg_[c] = train ? static_cast<T>(sum_[c] / M) : T(0);
-      mgx_[c] = train ? static_cast<T>(sum2_[c] / M) : T(0);
+      mg_[c] = train ? static_cast<T>(sum_dy[c] / M) : T(0);
+      mgx_[c] = train ? static_cast<T>(sum_dy_xhat[c] / M) : T(0);
     }
-    input_grad(g, xh, k_.data(), mg_.data(), mgx_.data(), dx, M, c_);
+    input_grad(dy.data(), xhat_.data(), k_.data(), mg_.data(), mgx_.data(), dx_.data(), static_cast<long>(dy.size() / c_), c_);
     return dx_;
   }
+  int channels() const { return c_; }
 
   std::vector<Tensor<T>*> params() override { return {&gamma_, &beta_}; }
   std::vector<Tensor<T>*> grads() override { return {&dgamma_, &dbeta_}; }
@@ -93,6 +119,13 @@ class BatchNorm : public Layer<T> {
   const Tensor<T>& moving_variance() const { return var_; }
 
  private:
+  // y = xhat * gamma + beta, with xhat = (x - shift) * inv_std; xhat is kept for backward.
+  const Tensor<T>& normalized(const Tensor<T>& x) {
+    xhat_.resize(x.shape());
+    y_.resize(x.shape());
+    normalize(x.data(), shift_.data(), inv_std_.data(), gamma_.data(), beta_.data(), xhat_.data(), y_.data(), static_cast<long>(x.size() / c_), c_);
+    return y_;
+  }
   // Row loops over (M, C) with restrict pointers so the compiler vectorises across channels.
   static void normalize(const T* __restrict x, const T* __restrict shift, const T* __restrict inv_std, const T* __restrict gamma,
                         const T* __restrict beta, T* __restrict xhat, T* __restrict y, long M, int C) {

@@ -24,6 +24,9 @@ class Dropout : public Layer<T> {
   std::string type() const override { return "Dropout"; }
   Shape output_shape(const Shape& in) const override { return in; }
   double rate() const { return rate_; }
+  // Where this layer's input starts in the whole batch, in units (first image x units per image):
+  // a data-parallel shard sets it so that its masks are the whole batch's (dist/). 0 by default.
+  void set_unit_offset(std::uint64_t units) { unit_offset_ = units; }
 
   const Tensor<T>& forward(const Tensor<T>& x, Mode mode) override {
     mode_ = mode;
@@ -39,15 +42,25 @@ class Dropout : public Layer<T> {
     // One draw from the caller's Rng keys this call; unit pair j then takes its two 32-bit coins
     // from splitmix64(key + j). A counter-based stream has no loop-carried state, so the loop
     // vectorises and splits across threads, and the mask depends only on the Rng state.
+    // Unit g of the whole batch (g = unit_offset_ + i) takes half g % 2 of mix(key + g / 2): a
+    // shard of a batch (dist/) draws exactly the units it would in one process.
     const std::uint64_t key = rng_->next();
-    const long pairs = n / 2;
+    const std::uint64_t first = unit_offset_;
+    long i0 = 0;
+    if (first % 2 && n > 0) {  // an odd start: its first unit is the high half of a pair
+      m[0] = keep_scale * static_cast<T>((mix(key + first / 2) >> 32) >= threshold);
+      i0 = 1;
+    }
+    const std::uint64_t base = key + (first + static_cast<std::uint64_t>(i0)) / 2;
+    T* __restrict mp = m + i0;
+    const long pairs = (n - i0) / 2;
 #pragma omp parallel for simd schedule(static) if (n > 65536)
     for (long j = 0; j < pairs; ++j) {
-      const std::uint64_t r = mix(key + static_cast<std::uint64_t>(j));
-      m[2 * j] = keep_scale * static_cast<T>((r & 0xffffffffu) >= threshold);
-      m[2 * j + 1] = keep_scale * static_cast<T>((r >> 32) >= threshold);
+      const std::uint64_t r = mix(base + static_cast<std::uint64_t>(j));
+      mp[2 * j] = keep_scale * static_cast<T>((r & 0xffffffffu) >= threshold);
+      mp[2 * j + 1] = keep_scale * static_cast<T>((r >> 32) >= threshold);
     }
-    if (n % 2) m[n - 1] = keep_scale * static_cast<T>((mix(key + static_cast<std::uint64_t>(pairs)) & 0xffffffffu) >= threshold);
+    if ((n - i0) % 2) mp[n - i0 - 1] = keep_scale * static_cast<T>((mix(base + static_cast<std::uint64_t>(pairs)) & 0xffffffffu) >= threshold);
     multiply(x.data(), m, y_.data(), n);
     return y_;
   }
@@ -73,6 +86,7 @@ class Dropout : public Layer<T> {
   }
   double rate_;
   Rng* rng_;
+  std::uint64_t unit_offset_ = 0;
   Mode mode_ = Mode::Train;
   Tensor<T> mask_, y_, dx_;
 };

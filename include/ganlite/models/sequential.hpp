@@ -99,9 +99,9 @@ class Sequential {
   std::size_t size() const { return layers_.size(); }
   Layer<T>& layer(std::size_t i) { return *layers_.at(i); }
 
-  // Keras-style table: layer (type), output shape, parameter count; totals and trainable split.
-  // Keras' table, then the methods of the layers that have a choice (convolutions), at `batch`
-  // (0: the batch of the latest forward pass, or the seed's 256 before any).
+  // Keras-style table (layer (type), output shape, parameter count; totals and trainable split),
+  // then the methods of the layers that have a choice (convolutions) at `batch` (0: the batch of
+  // the latest forward pass, or the seed's 256 before any).
   std::string summary(int batch = 0) {
     std::ostringstream os;
     int w = 28;  // first column fits the longest "name (Type)"
