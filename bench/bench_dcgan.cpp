@@ -39,7 +39,7 @@ Tensor<float> random_batch(int b, Rng& rng) {
 
 void BM_TrainStep(benchmark::State& st) {
   const int b = static_cast<int>(st.range(0));
-  DcganTrainer t(DcganConfig{1, 1e-4, 0.9, b, 0.3, 0, {}});
+  DcganTrainer t(DcganConfig{1, 1e-4, 0.9, b, 0.3, 0, {}, 1});
   Rng rng(3);
   const Tensor<float> real = random_batch(b, rng);
   t.train_step(real);  // first step sizes every buffer

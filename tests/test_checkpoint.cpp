@@ -22,7 +22,7 @@ std::string work_file(const std::string& name) {
 }
 
 DcganConfig conditional_config() {
-  DcganConfig c{3, 2e-4, 0.5, 4, 0.3, 0, {}};
+  DcganConfig c{3, 2e-4, 0.5, 4, 0.3, 0, {}, 1};
   c.classes = 10;
   for (int k = 0; k < 10; ++k) c.class_names.push_back(std::to_string(k));
   return c;
@@ -86,7 +86,7 @@ TEST_CASE("a conditional checkpoint builds its own model and resumes bit-exactly
 
 TEST_CASE("a checkpoint of another model is refused with what differs") {
   const std::string path = work_file("seed.ckpt");
-  DcganTrainer seed(DcganConfig{3, 2e-4, 0.5, 4, 0.3, 0, {}});
+  DcganTrainer seed(DcganConfig{3, 2e-4, 0.5, 4, 0.3, 0, {}, 1});
   save_checkpoint(seed, path);
   DcganTrainer conditional(conditional_config());
   const std::string err = error_of([&] { load_checkpoint(conditional, path); });
@@ -109,7 +109,7 @@ TEST_CASE("a checkpoint of another model is refused with what differs") {
 }
 
 TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the seed model, bit for bit") {
-  DcganTrainer a(DcganConfig{9, 1e-4, 0.9, 4, 0.3, 0, {}});
+  DcganTrainer a(DcganConfig{9, 1e-4, 0.9, 4, 0.3, 0, {}, 1});
   train(a, 2);
   a.epoch = 2, a.step_in_epoch = 1, a.data_images = 4, a.data_fingerprint = 77;
   // written as version 3 wrote it

@@ -60,7 +60,7 @@ Losses step_losses(GanTrainer<double>& t, const Tensor<double>& real, const std:
 }  // namespace
 
 TEST_CASE("the seed DCGAN through GanTrainer equals the seed trainer bit for bit (weights, statistics, Adam, Rngs)") {
-  const DcganConfig cfg{5, 1e-4, 0.9, 8, 0.3, 0, {}};
+  const DcganConfig cfg{5, 1e-4, 0.9, 8, 0.3, 0, {}, 1};
   DcganTrainer now(cfg);
   reference::SeedDcganTrainer before(cfg);
   Rng data(99);

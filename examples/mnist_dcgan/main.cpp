@@ -3,7 +3,8 @@
 //
 //   mnist_dcgan [--data DIR] [--out DIR] [--epochs 50] [--batch 256] [--lr 1e-4] [--beta1 0.9]
 //               [--seed 0] [--threads 0] [--limit 0] [--checkpoint-every 5] [--conditional]
-//               [--resume | --restart]
+//               [--shards 1] [--resume | --restart]
+//   mpirun -np P mnist_dcgan ... --shards S   (built with MPI: data-parallel, P dividing S)
 //   mnist_dcgan generate --checkpoint F --count N [--seed S] [--digit D | --digits DDD | --class NAME]
 //               --out FILE.png|FILE.idx
 //   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   app.add_option("--limit", o.limit, "Use only the first N training images (0: all)")->capture_default_str()->check(CLI::Range(0, 100000000));
   app.add_option("--checkpoint-every", o.checkpoint_every, "Save a checkpoint every N epochs (and at the end)")
       ->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--shards", o.shards, "Cut each batch into S shards, summed in one fixed order: the same numbers on any number of "
+                                      "processes (mpirun -np P, P dividing S)")->capture_default_str()->check(CLI::Range(1, 4096));
   app.add_flag("--conditional", o.conditional, "Condition both networks on the class (10x10 grid per epoch: row r draws class r)");
   auto* resume = app.add_flag("--resume", o.resume, "Continue the run in --out from its newest good checkpoint");
   app.add_flag("--restart", o.restart, "Start over in an --out that holds an earlier run: deletes that run's files first")->excludes(resume);
@@ -130,7 +133,8 @@ int main(int argc, char** argv) {
   }
   for (int d : digit) s.classes.push_back(std::to_string(d));
   for (char c : digits) s.classes.push_back(std::string(1, c));
-  return examples::exit_status(run([&] {
+  std::unique_ptr<Communicator> processes;  // training: this process, or those of mpirun
+  const int status = run([&] {
     if (gen->parsed()) return mnist_dcgan::run_generate(s);
     if (interp->parsed()) return mnist_dcgan::run_interpolate(s);
     if (write->parsed()) return mnist_dcgan::run_write(s);
@@ -139,6 +143,13 @@ int main(int argc, char** argv) {
       ev.data_dir = o.data_dir;
       return mnist_dcgan::run_evaluate(ev);
     }
-    return mnist_dcgan::run_training(o);
-  }));
+    processes = mnist_dcgan::join_processes(&argc, &argv);
+    return mnist_dcgan::run_training(o, *processes);
+  });
+  // A failure on one of several processes ends them all (the others may wait in a collective).
+  if (processes && processes->size() > 1 && status != 0 && status < 128) {
+    std::fflush(nullptr);
+    processes->abort_all(status);
+  }
+  return examples::exit_status(status);
 }

@@ -45,7 +45,9 @@ inline std::vector<std::pair<std::string, std::string>> run_settings(const Train
           {"seed", std::to_string(o.seed)},
           {"conditional", o.conditional ? "yes: G and D see the class (grid row r = class r)" : "no (the seed's model)"},
           {"checkpoint every", std::to_string(o.checkpoint_every) + " epochs"},
-          {"threads", std::to_string(threads)},
+          {"threads", std::to_string(threads) + (o.processes > 1 ? " per process" : "")},
+          {"processes and shards", std::to_string(o.processes) + " process" + (o.processes > 1 ? "es" : "") + ", " + std::to_string(o.shards) +
+                                       " shard" + (o.shards > 1 ? "s" : "") + " per batch"},
           {"GEMM kernel", kernel},
           {"program", std::string("mnist_dcgan, ganlite ") + GANLITE_PROGRAM_VERSION}};
 }

@@ -11,11 +11,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/gif.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/io/svg_plot.hpp>
+#include <ganlite/dist/data_parallel.hpp>
 #include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/stop_signal.hpp>
 #include <ganlite/train/training_loop.hpp>
@@ -25,6 +27,7 @@
 
 #include "classes.hpp"
 #include "options.hpp"
+#include "processes.hpp"
 #include "report.hpp"
 #include "run_setup.hpp"
 
@@ -126,10 +129,22 @@ inline std::string format_seconds(double s) {
 
 // The newest checkpoint in --out that is whole, and its settings; the damaged ones newer than it
 // are named, with why, and skipped.
-inline std::pair<std::string, detail::CheckpointHeader> newest_good_checkpoint(const std::string& dir) {
-  return newest_readable_checkpoint(dir, read_checkpoint_info, [](const std::string& why) {
-    std::fprintf(stderr, "mnist_dcgan: skipping unusable checkpoint: %s\n", why.c_str());
+inline std::pair<std::string, detail::CheckpointHeader> newest_good_checkpoint(const std::string& dir, bool say_why) {
+  return newest_readable_checkpoint(dir, read_checkpoint_info, [say_why](const std::string& why) {
+    if (say_why) std::fprintf(stderr, "mnist_dcgan: skipping unusable checkpoint: %s\n", why.c_str());
   });
+}
+
+// Shards the processes can share, and that every batch can be cut into (the last one of an
+// epoch too): refused at the start, naming the flags.
+inline void check_shards(const TrainOptions& o, int images, int processes) {
+  if (o.shards % processes != 0)
+    throw UsageError("--shards " + std::to_string(o.shards) + " is not a multiple of the " + std::to_string(processes) +
+                     " processes (mpirun -np): each process takes an equal number of shards");
+  const int last = images % o.batch ? images % o.batch : o.batch;
+  if (std::min(last, o.batch) < o.shards)
+    throw UsageError("--shards " + std::to_string(o.shards) + " is more than the " + std::to_string(std::min(last, o.batch)) +
+                     " images of " + (last < o.batch ? "an epoch's last batch (--limit and --batch decide it)" : "a batch (--batch)"));
 }
 
 // Progress on the terminal (every step, on one line) or in a log (a line a minute).
@@ -156,48 +171,66 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
-inline int run_training(const TrainOptions& o) {
+// Trains in one process, or as one of the processes of an MPI job (comm): then the first one
+// (rank 0) alone writes files and prints, every process reads the data itself, and a stop
+// request on any of them stops all after the same step.
+inline int run_training(TrainOptions o, Communicator& comm) {
   set_num_threads(o.threads);
-  make_dirs(o.out_dir);  // exists, is a folder, is writable: said now, not after an epoch
-  const RunFolderLock lock(o.out_dir);  // held until this function returns, or the process ends
-  remove_stale_temporaries(o.out_dir, is_run_output);
-  if (!o.resume) prepare_fresh_folder(o);
+  o.processes = comm.size();
+  const bool lead = comm.rank() == 0;
+  std::unique_ptr<RunFolderLock> lock;
+  if (lead) {
+    make_dirs(o.out_dir);  // exists, is a folder, is writable: said now, not after an epoch
+    lock = std::make_unique<RunFolderLock>(o.out_dir);  // held until this function returns, or the process ends
+    remove_stale_temporaries(o.out_dir, is_run_output);
+    if (!o.resume) prepare_fresh_folder(o);
+  }
   const IdxDataset ds = load_mnist(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
   const int steps = steps_per_epoch(count, o.batch);
   const std::uint64_t fingerprint = data_fingerprint(ds);
+  check_shards(o, count, comm.size());
 
   DcganConfig config;
-  config.seed = o.seed, config.learning_rate = o.lr, config.beta1 = o.beta1, config.batch = o.batch;
+  config.seed = o.seed, config.learning_rate = o.lr, config.beta1 = o.beta1, config.batch = o.batch, config.shards = o.shards;
   if (o.conditional) config.class_names = class_names_for(ds), config.classes = static_cast<int>(config.class_names.size());
   DcganTrainer trainer(config);
   std::vector<LossRow> rows;
   std::string newest_ckpt;
   if (o.resume) {
-    const auto [ckpt, info] = newest_good_checkpoint(o.out_dir);
+    const auto [ckpt, info] = newest_good_checkpoint(o.out_dir, lead);
     check_resume_matches(ckpt, info, trainer.config(), count, fingerprint, steps);
     load_checkpoint(trainer, ckpt);
     newest_ckpt = ckpt;
     if (trainer.epoch >= o.epochs) {
-      std::printf("%s has done %d epochs already; --epochs %d asks for no more, so there is nothing to train "
+      if (lead) std::printf("%s has done %d epochs already; --epochs %d asks for no more, so there is nothing to train "
                   "(raise --epochs to go on)\n", ckpt.c_str(), trainer.epoch, o.epochs);
       return 0;
     }
     rows = read_csv_until(o.out_dir + "/losses.csv", trainer.epoch + 1, trainer.step_in_epoch);
-    std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", ckpt.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
-  } else {
+    if (lead) std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", ckpt.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
+  } else if (lead) {
     std::printf("%s\n%s", trainer.generator().summary(o.batch).c_str(), trainer.discriminator().summary(o.batch).c_str());
   }
   trainer.data_images = static_cast<std::uint32_t>(count);  // checkpoints before version 3 did not record them
   trainer.data_fingerprint = fingerprint;
-  std::printf("Training on %d images from %s: %d steps of %d per epoch, %d threads, GEMM kernel %s\n", count, o.data_dir.c_str(),
-              steps, o.batch, num_threads(), gemm_kernel_name(active_gemm_kernel()));
-  std::fflush(stdout);
+  // Data-parallel when asked for: the same step over shards and processes; else today's step.
+  std::unique_ptr<DataParallelGan> parallel;
+  if (o.shards > 1 || comm.size() > 1)
+    parallel = std::make_unique<DataParallelGan>(trainer, dcgan_generator_factory(config), dcgan_discriminator_factory(config), comm, o.shards);
+  if (lead) {
+    std::printf("Training on %d images from %s: %d steps of %d per epoch, %d threads, GEMM kernel %s", count, o.data_dir.c_str(), steps, o.batch,
+                num_threads(), gemm_kernel_name(active_gemm_kernel()));
+    if (parallel) std::printf("; %d shards over %d process%s", o.shards, comm.size(), comm.size() > 1 ? "es" : "");
+    std::printf("\n");
+    std::fflush(stdout);
+  }
 
   // index.html: written after every epoch, at a signal stop, at the end and on failure. A page
   // that can't be written costs a warning, never the run.
   const auto settings = run_settings(o, count, num_threads(), gemm_kernel_name(active_gemm_kernel()));
   auto publish = [&](RunState state, const std::string& detail) {
+    if (!lead) return;
     try {
       RunReport r = make_report(o, rows, trainer.epoch, steps, settings, newest_ckpt);
       r.state = state;
@@ -218,22 +251,24 @@ inline int run_training(const TrainOptions& o) {
   ProgressLine progress(o.epochs, count);
   LoopHooks<float> hooks;
   hooks.save_checkpoint = [&](GanTrainer<float>&, const std::string& path) {
-    save_checkpoint(trainer, path);
+    if (lead) save_checkpoint(trainer, path);
     newest_ckpt = path;
   };
-  hooks.stop_requested = [&] { return stop.requested(); };
+  hooks.stop_requested = [&] { return comm.size() > 1 ? comm.any(stop.requested()) : stop.requested(); };
+  if (parallel) hooks.step = [&](const Tensor<float>& real, const std::vector<int>& labels) { return parallel->train_step(real, labels); };
   hooks.after_step = [&](const StepRecord& r) {
     rows.push_back({r.epoch, r.step, r.stats.d_loss, r.stats.g_loss, r.stats.d_real, r.stats.d_fake, r.epoch_seconds});
-    progress.step(r);
+    if (lead) progress.step(r);
   };
   hooks.after_epoch = [&](const EpochRecord& e) {
+    if (!lead) return;
     progress.end_epoch();
     const std::string grid = epoch_file(o.out_dir, "image_at_epoch", e.epoch, ".png");
     best_effort(grid, [&] { write_png(grid, epoch_grid(trainer)); });
     best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
     best_effort("training.gif", [&] { write_gif_of_epochs(o.out_dir, e.epoch); });
     if (e.epoch == o.epochs) publish(RunState::Finished, "");
-    else if (stop.requested()) publish(RunState::Stopped, by_signal + std::to_string(stop.signal_number()) + " after epoch " + std::to_string(e.epoch) + "; continue with --resume");
+    else if (e.last) publish(RunState::Stopped, by_signal + std::to_string(stop.signal_number() ? stop.signal_number() : SIGTERM) + " after epoch " + std::to_string(e.epoch) + "; continue with --resume");
     else publish(RunState::Running, "");
     const LossRow& last = rows.back();
     std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", e.epoch, e.seconds, last.d_loss,
@@ -250,17 +285,19 @@ inline int run_training(const TrainOptions& o) {
     publish(RunState::Failed, e.what());
     throw;
   }
+  const int stop_signal = stop.signal_number() ? stop.signal_number() : SIGTERM;  // another process may have had it
+  if (outcome.end == LoopEnd::Stopped && !lead) return 128 + stop_signal;
   if (outcome.end == LoopEnd::Stopped) {
     if (trainer.step_in_epoch > 0) {  // stopped inside an epoch: the pictures wait for its end, the losses don't
       best_effort("losses.csv and losses.svg", [&] { write_loss_outputs(o.out_dir, rows, steps); });
-      publish(RunState::Stopped, by_signal + std::to_string(stop.signal_number()) + " at epoch " + std::to_string(trainer.epoch + 1) + ", step " +
+      publish(RunState::Stopped, by_signal + std::to_string(stop_signal) + " at epoch " + std::to_string(trainer.epoch + 1) + ", step " +
                                      std::to_string(trainer.step_in_epoch) + "; continue with --resume");
     }
-    std::printf("\nInterrupted by signal %d: wrote %s; continue with --resume\n", stop.signal_number(), outcome.checkpoint.c_str());
+    std::printf("\nInterrupted by signal %d: wrote %s; continue with --resume\n", stop_signal, outcome.checkpoint.c_str());
     std::fflush(stdout);
-    return 128 + stop.signal_number();
+    return 128 + stop_signal;
   }
-  std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs,
+  if (lead) std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs,
               format_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count()).c_str(), o.out_dir.c_str());
   return 0;
 }

@@ -7,11 +7,13 @@
 //   allgather   every process's n floats, in rank order, to every process: the building block of
 //               the deterministic sums (shard_sum.hpp), which need each part's exact bits
 //   broadcast   rank `root`'s values to all (parameters at start and after a resume)
-//   any         whether `flag` is true on any process (a stop request, a failure), on every
-//               process, so that all of them take the same branch and none waits forever
+//   any         whether `flag` is true on any process (a stop request), on every process, so
+//               that all of them take the same branch and none waits forever
+//   abort_all   a failure on one process ends them all
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -26,6 +28,9 @@ class Communicator {
   virtual void allgather_bytes(const void* send, std::size_t bytes, void* recv) = 0;
   virtual void broadcast_bytes(void* data, std::size_t bytes, int root) = 0;
   virtual bool any(bool flag) = 0;
+  // Ends every process of the job with `code`: after a failure on one process, which the others,
+  // waiting in a collective, would never hear of.
+  [[noreturn]] virtual void abort_all(int code) = 0;
 
   // The same on arrays of floats, doubles, ...: n values from each process, recv size() * n.
   template <class V>
@@ -50,6 +55,7 @@ class SingleProcess final : public Communicator {
   }
   void broadcast_bytes(void*, std::size_t, int) override {}
   bool any(bool flag) override { return flag; }
+  [[noreturn]] void abort_all(int code) override { std::exit(code); }
 };
 
 }  // namespace ganlite

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -69,8 +70,10 @@ class MpiCommunicator final : public Communicator {
     MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
     return all != 0;
   }
-  // Ends every process of the job (after a failure that the others can't be told of in step).
-  [[noreturn]] void abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); std::abort(); }
+  [[noreturn]] void abort_all(int code) override {
+    MPI_Abort(MPI_COMM_WORLD, code);
+    std::abort();  // MPI_Abort does not return
+  }
 
  private:
   static constexpr std::size_t kPiece = std::size_t{1} << 30;  // bytes per MPI call (an int counts them)

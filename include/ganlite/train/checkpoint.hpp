@@ -19,7 +19,7 @@ namespace ganlite {
 inline ModelSettings dcgan_model_settings(const DcganConfig& k) {
   std::string names;
   for (const auto& n : k.class_names) names += (names.empty() ? "" : ",") + n;
-  return {{"model", "dcgan"}, {"dropout", exact_number(k.dropout)}, {"class_names", names}};
+  return {{"model", "dcgan"}, {"dropout", exact_number(k.dropout)}, {"class_names", names}, {"shards", std::to_string(k.shards)}};
 }
 
 // The settings that shape a run's numbers where a and b differ ("--lr 1e-07 in the checkpoint,
@@ -34,6 +34,7 @@ inline std::string settings_difference(const DcganConfig& saved, const DcganConf
   add("--lr", exact_number(saved.learning_rate), exact_number(now.learning_rate));  // round-trip text: equal text, equal value
   add("--beta1", exact_number(saved.beta1), exact_number(now.beta1));
   add("classes", std::to_string(saved.classes), std::to_string(now.classes));
+  add("--shards", std::to_string(saved.shards), std::to_string(now.shards));
   return d;
 }
 
@@ -65,6 +66,8 @@ inline CheckpointHeader header_of(const CheckpointRecord& c, const ByteReader& r
   k.beta1 = a.beta1;
   k.dropout = s.real("dropout");
   k.classes = g.config.classes;
+  k.shards = c.settings.count("shards") ? static_cast<int>(s.whole("shards", 1 << 20)) : 1;  // files before data-parallel training: 1
+  if (k.shards < 1) r.fail("setting shards = 0 is not a shard count");
   std::stringstream names(s.text("class_names"));
   for (std::string n; std::getline(names, n, ',');) k.class_names.push_back(n);
   if (static_cast<int>(k.class_names.size()) != k.classes) r.fail("names " + std::to_string(k.class_names.size()) + " classes, has " + s.text("classes"));

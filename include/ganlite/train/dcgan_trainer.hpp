@@ -24,7 +24,16 @@ struct DcganConfig {
   double dropout = 0.3;  // the discriminator's Dropout rate
   int classes = 0;       // 0: the seed's unconditional model; K: conditioned on K classes
   std::vector<std::string> class_names;  // K names (empty when unconditional)
+  int shards = 1;  // the batch's shards in data-parallel training (dist/); they shape its rounding
 };
+
+// The seed's networks for this configuration, as GanTrainer builds them.
+inline GanTrainer<float>::MakeGenerator dcgan_generator_factory(const DcganConfig& c) {
+  return [k = c.classes](Rng& init) { return make_generator<float>(init, kNoiseDim + k); };
+}
+inline GanTrainer<float>::MakeDiscriminator dcgan_discriminator_factory(const DcganConfig& c) {
+  return [rate = c.dropout, k = c.classes](Rng& init, Rng& dropout) { return make_discriminator<float>(init, dropout, rate, 1 + k); };
+}
 
 inline GanConfig dcgan_gan_config(const DcganConfig& c) {
   GanConfig g;
@@ -40,10 +49,7 @@ inline GanConfig dcgan_gan_config(const DcganConfig& c) {
 class DcganTrainer : public GanTrainer<float> {
  public:
   explicit DcganTrainer(const DcganConfig& cfg)
-      : GanTrainer<float>(
-            dcgan_gan_config(cfg), [k = cfg.classes](Rng& init) { return make_generator<float>(init, kNoiseDim + k); },
-            [rate = cfg.dropout, k = cfg.classes](Rng& init, Rng& dropout) { return make_discriminator<float>(init, dropout, rate, 1 + k); }),
-        dcgan_cfg_(cfg) {}
+      : GanTrainer<float>(dcgan_gan_config(cfg), dcgan_generator_factory(cfg), dcgan_discriminator_factory(cfg)), dcgan_cfg_(cfg) {}
 
   const DcganConfig& config() const { return dcgan_cfg_; }
 

@@ -57,6 +57,8 @@ struct LoopHooks {
   std::function<void(const StepRecord&)> after_step;
   std::function<void(const EpochRecord&)> after_epoch;
   std::function<bool()> stop_requested;
+  // The step itself, if not trainer.train_step (e.g. DataParallelGan::train_step, dist/).
+  std::function<StepStats(const Tensor<T>& real, const std::vector<int>& labels)> step;
 };
 
 enum class LoopEnd { Finished, Stopped };
@@ -87,6 +89,7 @@ LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const 
   LoopOutcome out;
   long steps_run = 0;
   std::vector<int> order(static_cast<std::size_t>(count)), labels;
+  const std::vector<int> no_labels;
   Tensor<T> batch;
   for (int epoch = trainer.epoch + 1; epoch <= settings.epochs; ++epoch) {
     const auto start = clock::now();
@@ -99,7 +102,8 @@ LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const 
     for (int s = trainer.step_in_epoch; s < steps; ++s) {
       const int b0 = s * batch_size, bn = std::min(batch_size, count - b0);
       data.gather(order.data() + b0, bn, batch, labels);
-      const StepStats st = conditional ? trainer.train_step(batch, labels) : trainer.train_step(batch);
+      const StepStats st = hooks.step ? hooks.step(batch, conditional ? labels : no_labels)
+                                      : conditional ? trainer.train_step(batch, labels) : trainer.train_step(batch);
       if (settings.poison_after_steps > 0 && ++steps_run == settings.poison_after_steps)
         (*trainer.generator().params()[0])[0] = static_cast<T>(std::nan(""));
       if (!std::isfinite(st.d_loss) || !std::isfinite(st.g_loss) || !trainer.weights_finite())
