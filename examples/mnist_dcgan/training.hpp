@@ -273,6 +273,12 @@ inline int run_training(TrainOptions o, Communicator& comm) {
     const LossRow& last = rows.back();
     std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", e.epoch, e.seconds, last.d_loss,
                 last.g_loss, last.d_real, last.d_fake);
+    if (parallel) {  // process 0's view, since the start of this run
+      const DataParallelGan::Timing& t = parallel->timing();
+      std::printf("  data-parallel: sums over shards %.1f %% of the step time (%.1f ms of %.1f ms a step), %.2f MB sent a step\n",
+                  100 * t.sum_seconds / std::max(t.step_seconds, 1e-9), 1e3 * t.sum_seconds / std::max(1L, t.steps),
+                  1e3 * t.step_seconds / std::max(1L, t.steps), t.bytes_sent / 1e6 / std::max(1L, t.steps));
+    }
     std::fflush(stdout);
   };
 

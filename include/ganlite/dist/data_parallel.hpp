@@ -18,6 +18,7 @@
 // So the numbers depend on S and not on P: one process with S shards and P processes with S
 // shards give the same bits. With S = 1 in one process the arithmetic is GanTrainer::train_step's.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -71,11 +72,30 @@ class DataParallelGan {
   }
 
   int shards() const { return shards_; }
+
+  // Where the steps' time went, summed since the start: all of train_step, and the part spent
+  // summing over shards (gradients and BatchNorm sums: copies, exchange, tree); bytes this
+  // process sent in those exchanges.
+  struct Timing {
+    double step_seconds = 0, sum_seconds = 0;
+    std::size_t bytes_sent = 0;
+    long steps = 0;
+  };
+  const Timing& timing() const { return timing_; }
   int first_shard() const { return comm_.rank() * local_; }
 
   // One step on the whole batch (every process passes the same images and labels; each uses
   // its shards' rows). The returned losses and D outputs are the whole batch's, on every process.
   StepStats train_step(const Tensor<float>& real, const std::vector<int>& labels = {}) {
+    const auto start = std::chrono::steady_clock::now();
+    const StepStats s = step(real, labels);
+    timing_.step_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ++timing_.steps;
+    return s;
+  }
+
+ private:
+  StepStats step(const Tensor<float>& real, const std::vector<int>& labels) {
     const GanConfig& cfg = t_.gan_config();
     const int B = real.dim(0), K = cfg.classes, N = cfg.noise_dim;
     if (B < shards_) throw std::invalid_argument("a batch of " + std::to_string(B) + " images can't be cut into " + std::to_string(shards_) + " shards");
@@ -147,7 +167,6 @@ class DataParallelGan {
     return s;
   }
 
- private:
   // The replicas of D with their parameters frozen and their input gradient on, for G's backward.
   struct FrozenReplicas {
     explicit FrozenReplicas(std::vector<Sequential<float>*>& nets) : nets_(nets) {
@@ -197,9 +216,12 @@ class DataParallelGan {
   // out (n values) = the tree sum over all shards of each local replica's n values at parts + j*n.
   template <class V>
   void sum_parts(const V* parts, std::size_t n, V* out) {
+    const auto start = std::chrono::steady_clock::now();
     std::vector<const V*> p;
     for (int j = 0; j < local_; ++j) p.push_back(parts + n * static_cast<std::size_t>(j));
     sum_over_shards(comm_, p, n, shards_, out);
+    if (comm_.size() > 1) timing_.bytes_sent += n * sizeof(V) * static_cast<std::size_t>(is_power_of_two(comm_.size()) ? 1 : local_);
+    timing_.sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   // The replicas' forward pass, layer by layer; BatchNorm in Train mode on the whole batch.
@@ -263,6 +285,7 @@ class DataParallelGan {
 
   // Each replica's gradients as one flat buffer, summed over all shards into the first replica's.
   void sum_gradients(std::vector<Sequential<float>*>& nets) {
+    auto start = std::chrono::steady_clock::now();  // the copies count as summing too (sum_parts times itself)
     std::size_t n = 0;
     for (auto* t : nets[0]->grads()) n += t->size();
     flat_.resize(n * static_cast<std::size_t>(local_));
@@ -271,12 +294,15 @@ class DataParallelGan {
       for (auto* t : nets[j]->grads()) at = std::copy(t->data(), t->data() + t->size(), at);
     }
     total_.resize(n);
+    timing_.sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     sum_parts(flat_.data(), n, total_.data());
+    start = std::chrono::steady_clock::now();
     const float* at = total_.data();
     for (auto* t : nets[0]->grads()) {
       std::copy(at, at + t->size(), t->data());
       at += t->size();
     }
+    timing_.sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   void copy_to_replicas() {
@@ -296,6 +322,7 @@ class DataParallelGan {
   std::vector<std::pair<int, int>> rows_;
   std::vector<Tensor<float>> fake_logits_;
   std::vector<float> flat_, total_;
+  Timing timing_;
 };
 
 }  // namespace ganlite
