@@ -147,8 +147,7 @@ class DataParallelGan {
     }
     s.d_loss = static_cast<float>(d_loss);
     // G's loss through D frozen: only the image channels of D's input gradient reach G.
-    float unused = 0;
-    s.g_loss = static_cast<float>(losses(pointers(fake_logits_), 1.0f, dlogits, &unused));
+    s.g_loss = static_cast<float>(losses(pointers(fake_logits_), 1.0f, dlogits, nullptr));
     std::vector<Tensor<float>> d_image(static_cast<std::size_t>(local_));
     {
       const FrozenReplicas frozen(d_);
@@ -198,18 +197,19 @@ class DataParallelGan {
   }
 
   // BCE with logits of every shard against `target`, each shard's gradient scaled to its part of
-  // the whole batch; returns the whole batch's mean loss, and its mean sigmoid in *mean_sigmoid.
+  // the whole batch; returns the whole batch's mean loss, and its mean sigmoid in *mean_sigmoid (unless null).
   double losses(const std::vector<const Tensor<float>*>& logits, float target, std::vector<Tensor<float>>& dlogits, float* mean_sigmoid) {
     std::vector<double> parts(2 * static_cast<std::size_t>(local_));
     for (int j = 0; j < local_; ++j) {
       const int n = logits[j]->dim(0);
       const float scale = static_cast<float>(n) / static_cast<float>(batch_);
       parts[2 * j] = static_cast<double>(bce_with_logits(*logits[j], target, &dlogits[j], scale)) * n;
-      for (float v : *logits[j]) parts[2 * j + 1] += sigmoid(static_cast<double>(v));
+      if (mean_sigmoid)
+        for (float v : *logits[j]) parts[2 * j + 1] += sigmoid(static_cast<double>(v));
     }
     double total[2];
     sum_parts(parts.data(), 2, total);
-    *mean_sigmoid = static_cast<float>(total[1] / batch_);
+    if (mean_sigmoid) *mean_sigmoid = static_cast<float>(total[1] / batch_);
     return total[0] / batch_;
   }
 
