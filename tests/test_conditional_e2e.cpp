@@ -1,6 +1,6 @@
 // End to end: mnist_dcgan --conditional on a few hundred images — the 10 x 10 grid, a resume that
 // matches an uninterrupted run, generate --digit/--digits/--class with labels, write, evaluate's
-// requested-class accuracy — and every bad use named (exit 2).
+// requested-class accuracy, --average — and every bad use named (exit 2).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -93,13 +93,40 @@ TEST_CASE("evaluate on a conditional checkpoint adds the requested-class accurac
   CHECK(log.find("FID vs MNIST test set") != std::string::npos);
 }
 
+TEST_CASE("--average N draws from the mean of the last N epochs' generators") {
+  const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
+  REQUIRE(run("generate --checkpoint " + ck + " --average 2 --digit 3 --count 4 --seed 7 --out " + out + "/avg.idx", out + "/avg.log") == 0);
+  // The same images from the library: both epochs' generators averaged, the CLI's noise for --seed 7.
+  std::vector<std::unique_ptr<DcganTrainer>> t;
+  for (const char* e : {"2", "1"}) {
+    const std::string path = out + "/checkpoint_epoch_000" + e + ".ckpt";
+    t.push_back(std::make_unique<DcganTrainer>(read_checkpoint_config(path)));
+    load_checkpoint(*t.back(), path);
+  }
+  average_models(t[0]->generator(), {&t[1]->generator()});
+  Rng rng(7);
+  Tensor<float> z({4, kNoiseDim});
+  for (auto& v : z) v = static_cast<float>(rng.normal());
+  const Tensor<float>& img = t[0]->generate(z, {3, 3, 3, 3}, Mode::Eval);
+  const IdxData cli = read_idx(out + "/avg.idx", 3);
+  REQUIRE(cli.bytes.size() == img.size());
+  int differ = 0;
+  for (std::size_t i = 0; i < img.size(); ++i) differ += cli.bytes[i] != to_byte(img[i]);
+  CHECK(differ == 0);
+  // ... and not the last epoch's alone.
+  REQUIRE(run("generate --checkpoint " + ck + " --digit 3 --count 4 --seed 7 --out " + out + "/one.idx", out + "/one.log") == 0);
+  CHECK(read_idx(out + "/one.idx", 3).bytes != cli.bytes);
+}
+
 TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
   const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
   const std::string plain = fresh_dir("unconditional");
   REQUIRE(run("--data " + mnist_dir() + " --out " + plain + " --limit 128 --batch 64 --epochs 1", plain + "/log") == 0);
   struct Case {
     std::string args, says;
-  } cases[] = {
+  };
+  REQUIRE(std::system(("cp " + ck + " " + out + "/renamed.ckpt && mkdir -p " + out + "/lone && cp " + ck + " " + out + "/lone/").c_str()) == 0);
+  const Case cases[] = {
       {"generate --checkpoint " + plain + "/checkpoint_epoch_0001.ckpt --digit 3 --out " + out + "/x.png", "holds an unconditional model"},
       {"generate --checkpoint " + ck + " --digit 12 --out " + out + "/x.png", "\"12\" is not a class of"},
       {"generate --checkpoint " + ck + " --class sneaker --out " + out + "/x.png", "\"sneaker\" is not a class of"},
@@ -107,6 +134,12 @@ TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
       {"write --checkpoint " + ck + " --text \"   \" --out " + out + "/x.png", "nothing to write"},
       {"write --checkpoint " + plain + "/checkpoint_epoch_0001.ckpt --text 12 --out " + out + "/x.png", "an unconditional model"},
       {"write --checkpoint " + ck + " --text 12 --out " + out + "/x.jpg", "--out"},
+      {"generate --checkpoint " + ck + " --average 3 --out " + out + "/x.png", "is epoch 2, which has only 1 epochs before it"},
+      {"write --checkpoint " + ck + " --average 0 --text 12 --out " + out + "/x.png", "--average"},
+      {"evaluate --real --average 2 --classifier " + ck, "--real scores none"},
+      {"generate --checkpoint " + out + "/renamed.ckpt --average 2 --out " + out + "/x.png", "is not named checkpoint_epoch_E.ckpt"},
+      {"generate --checkpoint " + out + "/lone/checkpoint_epoch_0002.ckpt --average 2 --out " + out + "/x.png",
+       "checkpoint_epoch_0001.ckpt does not exist"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.args);

@@ -242,3 +242,42 @@ TEST_CASE("Tensor storage: 64-byte aligned at every size, large buffers (huge-pa
     CHECK(same);
   }
 }
+
+TEST_CASE("average_models: every weight and BatchNorm statistic becomes the mean over the models") {
+  // Three generators with different weights and moved statistics; the mean is checked per element
+  // against a double sum in the same order (exact: float inputs, sum in double, one rounding).
+  std::vector<Sequential<float>> gs;
+  for (std::uint64_t s : {3, 4, 5}) {
+    Rng init(s);
+    gs.push_back(make_generator<float>(init));
+    Tensor<float> z({4, 100});
+    for (auto& v : z) v = static_cast<float>(init.normal());
+    gs.back().forward(z, Mode::Train);
+  }
+  auto tensors = [](Sequential<float>& m) {
+    auto t = m.params();
+    for (auto* b : m.buffers()) t.push_back(b);
+    return t;
+  };
+  std::vector<std::vector<float>> expected;
+  for (std::size_t i = 0; i < tensors(gs[0]).size(); ++i) {
+    std::vector<float> e(tensors(gs[0])[i]->size());
+    for (std::size_t k = 0; k < e.size(); ++k)
+      e[k] = static_cast<float>((double(tensors(gs[0])[i]->data()[k]) + tensors(gs[1])[i]->data()[k] + tensors(gs[2])[i]->data()[k]) / 3);
+    expected.push_back(e);
+  }
+  average_models(gs[0], {&gs[1], &gs[2]});
+  const auto after = tensors(gs[0]);
+  REQUIRE(after.size() == expected.size());
+  REQUIRE(after.size() == 16);  // 4 kernels, 3 BatchNorm gamma/beta pairs, 3 mean/variance pairs
+  for (std::size_t i = 0; i < after.size(); ++i)
+    for (std::size_t k = 0; k < expected[i].size(); ++k) REQUIRE(after[i]->data()[k] == expected[i][k]);
+  CHECK(tensors(gs[1])[0]->data()[0] != after[0]->data()[0]);  // the others are read, not changed
+
+  // Another architecture is refused, naming it; the first model is left as it was.
+  Rng init(6), drop(7);
+  auto d = make_discriminator<float>(init, drop);
+  const float before = after[0]->data()[0];
+  CHECK_THROWS_WITH_AS(average_models(gs[0], {&gs[1], &d}), doctest::Contains("model 2 of the others"), std::invalid_argument);
+  CHECK(after[0]->data()[0] == before);
+}

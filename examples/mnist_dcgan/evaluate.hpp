@@ -15,7 +15,7 @@ namespace mnist_dcgan {
 
 struct EvalOptions {
   std::string checkpoint, classifier, data_dir;
-  int count = 10000;
+  int count = 10000, average = 1;
   std::uint64_t seed = 1;
   bool real = false;
 };
@@ -59,14 +59,14 @@ inline int run_evaluate(const EvalOptions& o) {
     samples = to_training_tensor(train, o.count);
     what = "real MNIST training images";
   } else {
-    auto t = trainer_from(o.checkpoint);
+    auto t = trainer_from(o.checkpoint, o.average);
     const int K = t->config().classes;
     Rng rng(o.seed);
     const Tensor<float> z = normal_noise(o.count, rng);
     for (int i = 0; K > 0 && i < o.count; ++i) requested.push_back(i % K);  // every class equally often
     samples = generate_images(*t, z, requested);
     what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(t->epoch) + " generator (" +
-           o.checkpoint + ")";
+           o.checkpoint + (o.average > 1 ? ", averaged with the " + std::to_string(o.average - 1) + " epochs' before it" : std::string()) + ")";
   }
   const Classified c = classify(clf, samples, true);
   const ScoreSpread is = inception_score(c.probs, 10);

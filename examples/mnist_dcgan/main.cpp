@@ -10,6 +10,8 @@
 //   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
 //   mnist_dcgan write --checkpoint F --text "2026 12 01" --out FILE.png [--styles 1] [--seed S]
 //   mnist_dcgan evaluate (--checkpoint F | --real) --classifier C [--count 10000] [--seed S]
+//   (generate, interpolate, write, evaluate --checkpoint: [--average N] draws from the generator
+//    averaged over F's epoch and the N-1 epochs' checkpoints before it)
 // Exit status: 0 success, 1 a runtime error (bad data file, unwritable folder...), 2 bad usage
 // or a request the program refuses.
 #include <CLI/CLI.hpp>
@@ -42,11 +44,19 @@ CLI::Validator file_ending(std::vector<const char*> exts) {
       "FILE");
 }
 
+// --average N, for every subcommand that draws from a checkpoint's generator.
+void add_average_option(CLI::App* sub, int& average) {
+  sub->add_option("--average", average, "Draw from the generator averaged over this checkpoint's epoch and the N-1 before it "
+                                        "(their checkpoint_epoch_E.ckpt files beside it)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+}
+
 // The options every sampling subcommand shares.
 void add_sampling_options(CLI::App* sub, mnist_dcgan::SampleOptions& s, std::vector<const char*> exts) {
   sub->add_option("--checkpoint", s.checkpoint, "Checkpoint file")->required()->check(CLI::ExistingFile);
   sub->add_option("--out", s.out, std::string("Output file (") + exts[0] + (exts.size() > 1 ? " grid or .idx)" : ")"))->required()->check(file_ending(exts));
   sub->add_option("--seed", s.seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
+  add_average_option(sub, s.average);
 }
 
 // Runs what the command line asked for; exit status 0, 1 (runtime error) or 2 (refused request).
@@ -119,6 +129,7 @@ int main(int argc, char** argv) {
   eval->add_option("--classifier", ev.classifier, "Model written by mnist_classifier")->required()->check(CLI::ExistingFile);
   eval->add_option("--count", ev.count, "Images to score")->capture_default_str()->check(CLI::Range(20, 1000000));
   eval->add_option("--seed", ev.seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
+  add_average_option(eval, ev.average);
   app.require_subcommand(0, 1);
 
   try {
@@ -140,6 +151,7 @@ int main(int argc, char** argv) {
     if (write->parsed()) return mnist_dcgan::run_write(s);
     if (eval->parsed()) {
       if (ev.checkpoint.empty() && !ev.real) throw mnist_dcgan::UsageError("evaluate: needs --checkpoint F or --real");
+      if (ev.real && ev.average > 1) throw mnist_dcgan::UsageError("evaluate --average: averages a checkpoint's generator, and --real scores none");
       ev.data_dir = o.data_dir;
       return mnist_dcgan::run_evaluate(ev);
     }

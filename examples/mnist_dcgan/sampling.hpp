@@ -3,10 +3,12 @@
 #pragma once
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/train/checkpoint.hpp>
+#include <ganlite/train/run_folder.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,7 +23,7 @@ using namespace ganlite;
 
 struct SampleOptions {
   std::string checkpoint, out, text;
-  int count = 16, rows = 8, steps = 10, styles = 1;
+  int count = 16, rows = 8, steps = 10, styles = 1, average = 1;
   std::uint64_t seed = 1;
   std::vector<std::string> classes;  // --digit, --digits, --class, as typed
 };
@@ -31,6 +33,39 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint)
   auto t = std::make_unique<DcganTrainer>(read_checkpoint_config(checkpoint));
   load_checkpoint(*t, checkpoint);
   require_finite_weights(*t, checkpoint);
+  return t;
+}
+
+// --average N: the generator of an end-of-epoch checkpoint averaged with those of the N - 1
+// epochs before it, read from the same folder (checkpoint_epoch_E-1.ckpt, ...), which must hold
+// the same model and settings. N = 1 is the checkpoint itself.
+inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint, int average) {
+  auto t = trainer_from(checkpoint);
+  if (average <= 1) return t;
+  const std::size_t slash = checkpoint.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : checkpoint.substr(0, slash);
+  long epoch = 0, step = 0;
+  if (!parse_checkpoint_name(checkpoint.substr(slash == std::string::npos ? 0 : slash + 1), &epoch, &step) || step != 0)
+    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint +
+                     " is not named checkpoint_epoch_E.ckpt, so the epochs before it can't be found");
+  if (epoch < average)
+    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " is epoch " + std::to_string(epoch) + ", which has only " +
+                     std::to_string(epoch - 1) + " epochs before it");
+  std::vector<std::unique_ptr<DcganTrainer>> earlier;
+  std::vector<Sequential<float>*> generators;
+  for (long e = epoch - 1; e > epoch - average; --e) {
+    const std::string path = checkpoint_path(dir, e);
+    if (!std::ifstream(path).good())
+      throw UsageError("--average " + std::to_string(average) + ": " + path + " does not exist (train with --checkpoint-every 1 to keep every epoch's)");
+    earlier.push_back(trainer_from(path));
+    const DcganConfig &a = t->config(), &b = earlier.back()->config();
+    const std::string differs = settings_difference(b, a);
+    if (!differs.empty() || a.class_names != b.class_names)
+      throw UsageError("--average " + std::to_string(average) + ": " + path + " is not the same run as " + checkpoint + " (" +
+                       (differs.empty() ? "other class names" : differs) + ")");
+    generators.push_back(&earlier.back()->generator());
+  }
+  average_models(t->generator(), generators);
   return t;
 }
 
@@ -84,7 +119,7 @@ inline Tensor<float> normal_noise(int n, Rng& rng) {
 // --count images; for a conditional model, --count of each requested class, a grid row per class
 // (the same noise vectors in every row) and, for IDX output, an IDX of their labels beside it.
 inline int run_generate(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint);
+  auto t = trainer_from(o.checkpoint, o.average);
   const std::vector<int> ks = requested_classes(*t, o);
   Rng rng(o.seed);
   const Tensor<float> noise = normal_noise(o.count, rng);
@@ -121,7 +156,7 @@ inline int run_generate(const SampleOptions& o) {
 // Rows of images walking in a straight line between two random noise vectors; a conditional
 // model draws row r as class r (mod K).
 inline int run_interpolate(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint);
+  auto t = trainer_from(o.checkpoint, o.average);
   const int K = t->config().classes;
   Rng rng(o.seed);
   Tensor<float> z({o.rows * o.steps, kNoiseDim});
@@ -143,7 +178,7 @@ inline int run_interpolate(const SampleOptions& o) {
 // --text as handwriting: one line per style, each line in one hand (one noise vector for all its
 // characters), a space a blank cell. Only for a conditional model of the digits 0-9.
 inline int run_write(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint);
+  auto t = trainer_from(o.checkpoint, o.average);
   const DcganConfig& c = t->config();
   const bool digits = c.classes == 10 && class_index(c.class_names, "0") == 0 && c.class_names[9] == "9";
   if (!digits) throw UsageError("write needs a checkpoint of the digits 0-9 trained with --conditional; " + o.checkpoint + " holds " +

@@ -219,8 +219,8 @@ inline int run_training(TrainOptions o, Communicator& comm) {
   if (o.shards > 1 || comm.size() > 1)
     parallel = std::make_unique<DataParallelGan>(trainer, dcgan_generator_factory(config), dcgan_discriminator_factory(config), comm, o.shards);
   if (lead) {
-    std::printf("Training on %d images from %s: %d steps of %d per epoch, %d threads, GEMM kernel %s", count, o.data_dir.c_str(), steps, o.batch,
-                num_threads(), gemm_kernel_name(active_gemm_kernel()));
+    std::printf("Training on %d images from %s: %d steps of %d per epoch, %d thread%s, GEMM kernel %s", count, o.data_dir.c_str(), steps, o.batch,
+                num_threads(), num_threads() == 1 ? "" : "s", gemm_kernel_name(active_gemm_kernel()));
     if (parallel) std::printf("; %d shards over %d process%s", o.shards, comm.size(), comm.size() > 1 ? "es" : "");
     std::printf("\n");
     std::fflush(stdout);

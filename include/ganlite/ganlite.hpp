@@ -25,6 +25,7 @@
 #include "losses/softmax_cross_entropy.hpp"
 #include "optim/adam.hpp"
 #include "models/sequential.hpp"
+#include "models/model_average.hpp"
 #include "models/dcgan.hpp"
 #include "models/classifier.hpp"
 #include "io/binary_file.hpp"
