@@ -1,5 +1,5 @@
-// Run under mpirun with 1, 2 or 4 processes (CTest does, where MPI was found): the sum over 4 or
-// 8 shards (dist/shard_sum.hpp) has the same bits on every process and for every process count
+// Run under mpirun with 1, 2, 3 or 4 processes (CTest does, where MPI was found): the sum over 4,
+// 6, 8 or 12 shards (dist/shard_sum.hpp) has the same bits on every process and for every process count
 // as the one-process tree sum of all the shards, which each process also forms by itself here;
 // broadcast and any() reach every process. Exit 0 when all holds, 1 (naming what failed) if not.
 #include <cstdio>
@@ -33,8 +33,12 @@ void expect(bool ok, const std::string& what, const Communicator& c) {
 
 int main(int argc, char** argv) {
   MpiCommunicator comm(&argc, &argv);
-  const std::size_t n = 1000;
-  for (int shards : {4, 8}) {
+  // 1000 values go whole to every process; 100003 (odd, so the last process's part is short) are
+  // added part by part (all-to-all, then allgather). 6 and 12 shards on 3 processes exchange
+  // every shard's partial; on 2 and 4, the blocks' sums.
+  for (const std::size_t n : {std::size_t{1000}, std::size_t{100003}})
+  for (int shards : {4, 8, 6, 12}) {
+    if (shards % comm.size() != 0) continue;
     std::vector<std::vector<float>> all;
     std::vector<const float*> all_ptrs;
     for (int s = 0; s < shards; ++s) all.push_back(shard_part(s, n));
@@ -47,7 +51,7 @@ int main(int argc, char** argv) {
     for (int s = comm.rank() * local; s < (comm.rank() + 1) * local; ++s) mine.push_back(all_ptrs[static_cast<std::size_t>(s)]);
     sum_over_shards(comm, mine, n, shards, got.data());
     expect(std::memcmp(got.data(), expected.data(), n * sizeof(float)) == 0,
-           "the sum over " + std::to_string(shards) + " shards differs from the one-process tree sum", comm);
+           "the sum of " + std::to_string(n) + " values over " + std::to_string(shards) + " shards differs from the one-process tree sum", comm);
   }
   std::vector<float> b(5, static_cast<float>(comm.rank()));
   comm.broadcast(b.data(), b.size(), comm.size() - 1);

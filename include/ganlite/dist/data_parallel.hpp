@@ -75,7 +75,7 @@ class DataParallelGan {
 
   // Where the steps' time went, summed since the start: all of train_step, and the part spent
   // summing over shards (gradients and BatchNorm sums: copies, exchange, tree); bytes this
-  // process sent in those exchanges.
+  // process sent to the others in those exchanges (as many as it received).
   struct Timing {
     double step_seconds = 0, sum_seconds = 0;
     std::size_t bytes_sent = 0;
@@ -219,8 +219,7 @@ class DataParallelGan {
     const auto start = std::chrono::steady_clock::now();
     std::vector<const V*> p;
     for (int j = 0; j < local_; ++j) p.push_back(parts + n * static_cast<std::size_t>(j));
-    sum_over_shards(comm_, p, n, shards_, out);
-    if (comm_.size() > 1) timing_.bytes_sent += n * sizeof(V) * static_cast<std::size_t>(is_power_of_two(comm_.size()) ? 1 : local_);
+    timing_.bytes_sent += sum_over_shards(comm_, p, n, shards_, out);
     timing_.sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 

@@ -61,6 +61,22 @@ class MpiCommunicator final : public Communicator {
       for (int r = 0; r < size_; ++r) std::copy(piece.data() + c * r, piece.data() + c * (r + 1), out + bytes * r + at);
     }
   }
+  void alltoall_bytes(const void* send, std::size_t bytes, void* recv) override {
+    const char* in = static_cast<const char*>(send);
+    char* out = static_cast<char*>(recv);
+    if (bytes <= kPiece) {
+      MPI_Alltoall(in, static_cast<int>(bytes), MPI_BYTE, out, static_cast<int>(bytes), MPI_BYTE, MPI_COMM_WORLD);
+      return;
+    }
+    const std::size_t P = static_cast<std::size_t>(size_);
+    std::vector<char> piece_in(kPiece * P), piece_out(kPiece * P);
+    for (std::size_t at = 0; at < bytes; at += kPiece) {
+      const std::size_t c = std::min(kPiece, bytes - at);
+      for (std::size_t r = 0; r < P; ++r) std::copy(in + bytes * r + at, in + bytes * r + at + c, piece_in.data() + c * r);
+      MPI_Alltoall(piece_in.data(), static_cast<int>(c), MPI_BYTE, piece_out.data(), static_cast<int>(c), MPI_BYTE, MPI_COMM_WORLD);
+      for (std::size_t r = 0; r < P; ++r) std::copy(piece_out.data() + c * r, piece_out.data() + c * (r + 1), out + bytes * r + at);
+    }
+  }
   void broadcast_bytes(void* data, std::size_t bytes, int root) override {
     char* p = static_cast<char*>(data);
     for (std::size_t at = 0; at < bytes; at += kPiece) MPI_Bcast(p + at, static_cast<int>(std::min(kPiece, bytes - at)), MPI_BYTE, root, MPI_COMM_WORLD);

@@ -9,10 +9,17 @@
 // process with S shards and P processes with S shards give the same bits.
 //
 // Process r holds shards [r * S/P, (r + 1) * S/P). When P is a power of two those blocks are
-// subtrees of the tree: each process adds its own shards, the P block sums are exchanged
-// (allgather, n floats from each) and the top of the tree is added everywhere. Otherwise every
-// shard's partial is exchanged (S/P * n floats from each) and the whole tree is added everywhere.
+// subtrees of the tree, so each process first adds its own shards and offers one "leaf" (its
+// block sum); otherwise it offers every shard's partial (S/P leaves). The leaves of all
+// processes are then added by the tree, in one of two ways with the same bits:
+//   - small sums (BatchNorm statistics, losses): every leaf to every process (one allgather),
+//     and each adds the whole tree: one message's latency;
+//   - large sums (the gradients, n values): process r adds the tree for its own 1/P of the n
+//     values (an all-to-all brings it every process's leaves of that part), then the P parts are
+//     gathered. Each process sends and receives about 2 (P - 1) / P of its leaves' bytes, what a
+//     ring all-reduce moves, instead of the allgather's (P - 1) times (docs/distributed.md).
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -22,50 +29,89 @@
 
 namespace ganlite {
 
-// out (n values) = the halving-tree sum of parts[0..count), each n values. out may not alias a part.
+namespace detail {
+// out[0..m) = the tree sum of parts[0..count) at [at, at + m). The left subtree is formed in out,
+// the right one in scratch's first stride values, and the right one's own subtrees further on:
+// scratch holds (levels of right turns) * stride values.
 template <class V>
-void tree_sum(const V* const* parts, int count, std::size_t n, V* out) {
-  if (count <= 0) throw std::invalid_argument("tree_sum: no parts");
+void tree_sum_block(const V* const* parts, int count, std::size_t at, std::size_t m, V* out, V* scratch, std::size_t stride) {
   if (count == 1) {
-    std::copy(parts[0], parts[0] + n, out);
+    std::copy(parts[0] + at, parts[0] + at + m, out);
     return;
   }
   const int half = count / 2;
-  std::vector<V> right(n);
-  tree_sum(parts, half, n, out);
-  tree_sum(parts + half, count - half, n, right.data());
-  for (std::size_t i = 0; i < n; ++i) out[i] += right[i];
+  tree_sum_block(parts, half, at, m, out, scratch, stride);
+  tree_sum_block(parts + half, count - half, at, m, scratch, scratch + stride, stride);
+  for (std::size_t i = 0; i < m; ++i) out[i] += scratch[i];
+}
+}  // namespace detail
+
+// out (n values) = the halving-tree sum of parts[0..count), each n values. out may not alias a
+// part. Formed block by block (kBlock values), the right subtrees' partials in one small buffer
+// per tree level: no allocation per node, and each block's values stay in cache.
+template <class V>
+void tree_sum(const V* const* parts, int count, std::size_t n, V* out) {
+  if (count <= 0) throw std::invalid_argument("tree_sum: no parts");
+  constexpr std::size_t kBlock = 1024;
+  int depth = 0;
+  for (int c = count; c > 1; c -= c / 2) ++depth;  // the right subtree is the deeper one
+  std::vector<V> scratch(static_cast<std::size_t>(depth) * std::min(n, kBlock));
+  for (std::size_t at = 0; at < n; at += kBlock)
+    detail::tree_sum_block(parts, count, at, std::min(kBlock, n - at), out + at, scratch.data(), std::min(n, kBlock));
 }
 
 inline bool is_power_of_two(int v) { return v > 0 && (v & (v - 1)) == 0; }
 
+// The largest sum, in bytes of leaves per process, still sent whole to every process.
+inline constexpr std::size_t kWholeTreeBytes = 64 * 1024;
+
 // out (n values, the same bits on every process) = the tree sum over all `shards` shards, from
-// this process's local_parts (shards / comm.size() of them, its shards in order).
+// this process's local_parts (shards / comm.size() of them, its shards in order). Returns the
+// bytes this process must send to the others (and receive from them), whatever route MPI takes.
 template <class V>
-void sum_over_shards(Communicator& comm, const std::vector<const V*>& local_parts, std::size_t n, int shards, V* out) {
+std::size_t sum_over_shards(Communicator& comm, const std::vector<const V*>& local_parts, std::size_t n, int shards, V* out) {
   const int P = comm.size();
   if (shards < P || shards % P != 0)
     throw std::invalid_argument("sum_over_shards: " + std::to_string(shards) + " shards can't be shared equally by " + std::to_string(P) + " processes");
   const int local = shards / P;
   if (static_cast<int>(local_parts.size()) != local)
     throw std::invalid_argument("sum_over_shards: " + comm.who() + " holds " + std::to_string(local_parts.size()) + " shards, not " + std::to_string(local));
-  if (P == 1) return tree_sum(local_parts.data(), local, n, out);
-  std::vector<const V*> parts;
-  std::vector<V> gathered;
-  if (is_power_of_two(P)) {  // blocks are subtrees: add ours, exchange the block sums
-    std::vector<V> mine(n);
-    tree_sum(local_parts.data(), local, n, mine.data());
-    gathered.resize(n * static_cast<std::size_t>(P));
-    comm.allgather(mine.data(), n, gathered.data());
-    for (int r = 0; r < P; ++r) parts.push_back(gathered.data() + n * static_cast<std::size_t>(r));
-  } else {  // exchange every shard's partial
-    std::vector<V> mine(n * static_cast<std::size_t>(local));
-    for (int s = 0; s < local; ++s) std::copy(local_parts[static_cast<std::size_t>(s)], local_parts[static_cast<std::size_t>(s)] + n, mine.begin() + static_cast<std::ptrdiff_t>(n * s));
-    gathered.resize(mine.size() * static_cast<std::size_t>(P));
-    comm.allgather(mine.data(), mine.size(), gathered.data());
-    for (int s = 0; s < shards; ++s) parts.push_back(gathered.data() + n * static_cast<std::size_t>(s));
+  if (P == 1) {
+    tree_sum(local_parts.data(), local, n, out);
+    return 0;
   }
-  tree_sum(parts.data(), static_cast<int>(parts.size()), n, out);
+  const std::size_t others = static_cast<std::size_t>(P - 1);
+  std::vector<V> block;
+  std::vector<const V*> leaves = local_parts;
+  if (is_power_of_two(P)) {  // blocks are subtrees: our leaf is our block's sum
+    block.resize(n);
+    tree_sum(local_parts.data(), local, n, block.data());
+    leaves = {block.data()};
+  }
+  const std::size_t L = leaves.size();
+  if (L * n * sizeof(V) <= kWholeTreeBytes || n < static_cast<std::size_t>(P)) {  // every leaf to every process
+    std::vector<V> mine(L * n), gathered(L * n * static_cast<std::size_t>(P));
+    for (std::size_t l = 0; l < L; ++l) std::copy(leaves[l], leaves[l] + n, mine.begin() + static_cast<std::ptrdiff_t>(n * l));
+    comm.allgather(mine.data(), mine.size(), gathered.data());
+    std::vector<const V*> all;
+    for (std::size_t i = 0; i < L * static_cast<std::size_t>(P); ++i) all.push_back(gathered.data() + n * i);
+    tree_sum(all.data(), static_cast<int>(all.size()), n, out);
+    return others * L * n * sizeof(V);
+  }
+  // Process r owns values [r * c, (r + 1) * c) (the last part shorter; the rest zero padding).
+  const std::size_t c = (n + static_cast<std::size_t>(P) - 1) / static_cast<std::size_t>(P);
+  std::vector<V> send(static_cast<std::size_t>(P) * L * c), recv(send.size()), part(c), parts(static_cast<std::size_t>(P) * c);
+  for (int r = 0; r < P; ++r) {
+    const std::size_t lo = std::min(n, static_cast<std::size_t>(r) * c), hi = std::min(n, lo + c);
+    for (std::size_t l = 0; l < L; ++l) std::copy(leaves[l] + lo, leaves[l] + hi, send.begin() + static_cast<std::ptrdiff_t>((r * L + l) * c));
+  }
+  comm.alltoall(send.data(), L * c, recv.data());  // recv: process q's L leaves of our part, q = 0, 1, ...
+  std::vector<const V*> ours;
+  for (std::size_t i = 0; i < L * static_cast<std::size_t>(P); ++i) ours.push_back(recv.data() + c * i);
+  tree_sum(ours.data(), static_cast<int>(ours.size()), c, part.data());
+  comm.allgather(part.data(), c, parts.data());
+  std::copy(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(n), out);
+  return others * (L + 1) * c * sizeof(V);
 }
 
 }  // namespace ganlite
