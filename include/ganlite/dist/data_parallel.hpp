@@ -22,6 +22,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../layers/batchnorm.hpp"
@@ -219,7 +220,7 @@ class DataParallelGan {
     const auto start = std::chrono::steady_clock::now();
     std::vector<const V*> p;
     for (int j = 0; j < local_; ++j) p.push_back(parts + n * static_cast<std::size_t>(j));
-    timing_.bytes_sent += sum_over_shards(comm_, p, n, shards_, out);
+    timing_.bytes_sent += sum_over_shards(comm_, p, n, shards_, out, buffers<V>());
     timing_.sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
@@ -312,6 +313,12 @@ class DataParallelGan {
       }
   }
 
+  template <class V>
+  ShardSumBuffers<V>& buffers() {
+    if constexpr (std::is_same_v<V, float>) return float_sums_;
+    else return double_sums_;
+  }
+
   GanTrainer<float>& t_;
   Communicator& comm_;
   int shards_, local_ = 1, batch_ = 0;
@@ -321,6 +328,8 @@ class DataParallelGan {
   std::vector<std::pair<int, int>> rows_;
   std::vector<Tensor<float>> fake_logits_;
   std::vector<float> flat_, total_;
+  ShardSumBuffers<float> float_sums_;
+  ShardSumBuffers<double> double_sums_;
   Timing timing_;
 };
 
