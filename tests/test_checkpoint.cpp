@@ -149,3 +149,25 @@ TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the 
   CHECK(b.data_images == 4);
   CHECK(b.data_fingerprint == 77);
 }
+
+TEST_CASE("the shard count is a setting of the checkpoint: another is refused, a bad one named") {
+  const std::string path = work_file("shards.ckpt");
+  DcganTrainer two(DcganConfig{3, 2e-4, 0.5, 4, 0.3, 0, {}, 2});
+  save_checkpoint(two, path);
+  CHECK(read_checkpoint_config(path).shards == 2);
+  DcganTrainer one(DcganConfig{3, 2e-4, 0.5, 4, 0.3, 0, {}, 1});
+  CHECK(error_of([&] { load_checkpoint(one, path); }).find("--shards 2 in the checkpoint, 1 now") != std::string::npos);
+
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  read_checkpoint_preamble(r, data.size());
+  CheckpointRecord rec = read_checkpoint_record(r);
+  for (const char* bad : {"0", "-3", "two"}) {
+    CAPTURE(bad);
+    rec.set("shards", bad);
+    write_checkpoint_record(path + ".bad", rec);
+    const std::string err = error_of([&] { read_checkpoint_config(path + ".bad"); });
+    CHECK(err.find(path + ".bad") != std::string::npos);
+    CHECK(err.find("shards") != std::string::npos);
+  }
+}

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "small_gan.hpp"
+#include "trainer_state.hpp"
 
 using namespace ganlite;
 
@@ -27,19 +28,6 @@ GanTrainer<float> small_trainer(int batch) {
   GanConfig c = small_gan::config();
   c.batch = batch;
   return GanTrainer<float>(c, small_gan::generator<float>, small_d);
-}
-
-// Every tensor of a trainer's state, in checkpoint order (networks, Adam moments, fixed noise).
-std::vector<Tensor<float>> state_of(GanTrainer<float>& t) {
-  std::vector<Tensor<float>> all;
-  for (auto* net : {&t.generator(), &t.discriminator()})
-    for (auto* x : net->state_tensors()) all.push_back(*x);
-  for (auto* opt : {&t.generator_optimizer(), &t.discriminator_optimizer()}) {
-    const AdamState<float> s = opt->state();
-    all.insert(all.end(), s.m.begin(), s.m.end());
-    all.insert(all.end(), s.v.begin(), s.v.end());
-  }
-  return all;
 }
 
 struct Batch {
@@ -61,7 +49,7 @@ std::vector<Batch> batches(int count, int batch, const Shape& image) {
 }
 
 void check_same_bits(GanTrainer<float>& a, GanTrainer<float>& b) {
-  const auto x = state_of(a), y = state_of(b);
+  const auto x = test_state::of(a), y = test_state::of(b);
   REQUIRE(x.size() == y.size());
   for (std::size_t k = 0; k < x.size(); ++k) {
     INFO("tensor " << k);
@@ -108,13 +96,13 @@ TEST_CASE("2 and 4 shards make the one-shard step to float rounding (synchronize
   const auto data = batches(3, 8, {4, 4, 2});
   GanTrainer<float> reference = small_trainer(8);
   for (const auto& b : data) reference.train_step(b.images, b.labels);
-  const auto want = state_of(reference);
+  const auto want = test_state::of(reference);
   for (int shards : {2, 4}) {
     GanTrainer<float> t = small_trainer(8);
     SingleProcess one;
     DataParallelGan dp(t, small_gan::generator<float>, small_d, one, shards);
     for (const auto& b : data) dp.train_step(b.images, b.labels);
-    const auto got = state_of(t);
+    const auto got = test_state::of(t);
     for (std::size_t k = 0; k < want.size(); ++k) {
       double err = 0, scale = 1;
       for (std::size_t i = 0; i < want[k].size(); ++i) {

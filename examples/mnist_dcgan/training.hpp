@@ -130,9 +130,13 @@ inline std::string format_seconds(double s) {
 // The newest checkpoint in --out that is whole, and its settings; the damaged ones newer than it
 // are named, with why, and skipped.
 inline std::pair<std::string, detail::CheckpointHeader> newest_good_checkpoint(const std::string& dir, bool say_why) {
-  return newest_readable_checkpoint(dir, read_checkpoint_info, [say_why](const std::string& why) {
-    if (say_why) std::fprintf(stderr, "mnist_dcgan: skipping unusable checkpoint: %s\n", why.c_str());
-  });
+  try {
+    return newest_readable_checkpoint(dir, read_checkpoint_info, [say_why](const std::string& why) {
+      if (say_why) std::fprintf(stderr, "mnist_dcgan: skipping unusable checkpoint: %s\n", why.c_str());
+    });
+  } catch (const IoError& e) {
+    throw IoError(std::string("--resume: ") + e.what());
+  }
 }
 
 // Shards the processes can share, and that every batch can be cut into (the last one of an

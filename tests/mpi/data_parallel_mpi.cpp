@@ -10,25 +10,13 @@
 #include <vector>
 
 #include "../small_gan.hpp"
+#include "../trainer_state.hpp"
 
 using namespace ganlite;
 
 namespace {
 
 Sequential<float> small_d(Rng& init, Rng& dropout) { return small_gan::discriminator<float>(init, dropout, 0.3); }
-
-std::vector<Tensor<float>*> state_of(GanTrainer<float>& t, std::vector<Tensor<float>>& moments) {
-  std::vector<Tensor<float>*> all;
-  for (auto* net : {&t.generator(), &t.discriminator()})
-    for (auto* x : net->state_tensors()) all.push_back(x);
-  for (auto* opt : {&t.generator_optimizer(), &t.discriminator_optimizer()}) {
-    const AdamState<float> s = opt->state();
-    moments.insert(moments.end(), s.m.begin(), s.m.end());
-    moments.insert(moments.end(), s.v.begin(), s.v.end());
-  }
-  for (auto& m : moments) all.push_back(&m);
-  return all;
-}
 
 // Three steps on fixed data with `shards` shards over `comm`.
 void train(GanTrainer<float>& t, Communicator& comm, int shards) {
@@ -53,11 +41,10 @@ int main(int argc, char** argv) {
   SingleProcess one;
   train(here, one, 4);
   train(spread, comm, 4);
-  std::vector<Tensor<float>> m1, m2;
-  const auto a = state_of(here, m1), b = state_of(spread, m2);
+  const auto a = test_state::of(here), b = test_state::of(spread);
   int failures = 0;
   for (std::size_t k = 0; k < a.size(); ++k)
-    if (a[k]->size() != b[k]->size() || std::memcmp(a[k]->data(), b[k]->data(), a[k]->size() * sizeof(float)) != 0) {
+    if (a[k].size() != b[k].size() || std::memcmp(a[k].data(), b[k].data(), a[k].size() * sizeof(float)) != 0) {
       std::fprintf(stderr, "%s: tensor %zu differs from one process's\n", comm.who().c_str(), k);
       ++failures;
     }

@@ -143,7 +143,7 @@ template <class Read>
 auto newest_readable_checkpoint(const std::string& dir, Read read, const std::function<void(const std::string& why)>& on_skip)
     -> std::pair<std::string, decltype(read(std::string()))> {
   const std::vector<CheckpointFile> all = find_checkpoints(dir);
-  if (all.empty()) throw IoError("--resume: no checkpoint_epoch_N.ckpt in " + dir + " to resume from");
+  if (all.empty()) throw IoError("no checkpoint_epoch_N.ckpt in " + dir + " to resume from");
   std::string reasons;
   for (const auto& c : all) {
     try {
@@ -153,7 +153,7 @@ auto newest_readable_checkpoint(const std::string& dir, Read read, const std::fu
       reasons += std::string("\n  ") + e.what();
     }
   }
-  throw IoError("--resume: no usable checkpoint in " + dir + ":" + reasons);
+  throw IoError("no usable checkpoint in " + dir + ":" + reasons);
 }
 
 // Splits a write_file_atomic() temporary name "NAME.tmp.PID.XXXXXX" into NAME and PID.
