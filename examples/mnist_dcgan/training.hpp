@@ -307,7 +307,7 @@ inline int run_training(TrainOptions o, Communicator& comm) {
     std::fflush(stdout);
     return 128 + stop_signal;
   }
-  if (lead) std::printf("Done: %d epochs in %s; outputs in %s\n", o.epochs,
+  if (lead) std::printf("Done: %d epoch%s in %s; outputs in %s\n", o.epochs, o.epochs == 1 ? "" : "s",
               format_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count()).c_str(), o.out_dir.c_str());
   return 0;
 }
