@@ -90,7 +90,7 @@ TEST_CASE("evaluate on a conditional checkpoint adds the requested-class accurac
   CHECK(log.find("(") != std::string::npos);
   CHECK(log.find(" of 200)") != std::string::npos);
   CHECK(log.find("Per class: 0:") != std::string::npos);
-  CHECK(log.find("FID vs MNIST test set") != std::string::npos);
+  CHECK(log.find("FID vs the test set of ") != std::string::npos);
 }
 
 TEST_CASE("--average N draws from the mean of the last N epochs' generators") {

@@ -1,7 +1,7 @@
 // examples/mnist_dcgan/evaluate.hpp — `mnist_dcgan evaluate`: scores generated digits (or, with
 // --real, real training digits) with a trained mnist_classifier:
 //   Inception Score over 10 splits, FID in the classifier's 128-d penultimate feature space
-//   against the MNIST test set, and the share of each predicted class (mode coverage).
+//   against the test set of --data (MNIST or Fashion-MNIST), and the share of each predicted class (mode coverage).
 #pragma once
 #include <ganlite/eval/metrics.hpp>
 #include <ganlite/ganlite.hpp>
@@ -74,7 +74,7 @@ inline int run_evaluate(const EvalOptions& o) {
   const std::vector<double> shares = class_shares(c.probs);
   std::printf("Scored %d %s\n", o.count, what.c_str());
   std::printf("Inception Score (10 splits): %.3f +- %.3f\n", is.mean, is.stddev);
-  std::printf("FID vs MNIST test set (classifier features): %.3f\n", fid);
+  std::printf("FID vs the test set of %s (classifier features): %.3f\n", o.data_dir.c_str(), fid);
   std::printf("Predicted class shares:");
   int rarest = 0;
   for (int k = 0; k < 10; ++k) {
