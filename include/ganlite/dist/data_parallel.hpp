@@ -250,7 +250,13 @@ class DataParallelGan {
   void synchronized_batchnorm(std::vector<Sequential<float>*>& nets, std::size_t i, std::vector<const Tensor<float>*>& h, std::size_t rows_per_image) {
     const std::size_t C = static_cast<std::size_t>(static_cast<BatchNorm<float>&>(nets[0]->layer(i)).channels());
     const long M = static_cast<long>(rows_per_image) * batch_;
-    std::vector<double> parts(C * static_cast<std::size_t>(local_)), mean(C), var(C);
+    // Kept from step to step; every value is written below before it is read.
+    std::vector<double>& parts = bn_parts_;
+    std::vector<double>& mean = bn_mean_;
+    std::vector<double>& var = bn_var_;
+    parts.resize(C * static_cast<std::size_t>(local_));
+    mean.resize(C);
+    var.resize(C);
     auto bn = [&](int j) -> BatchNorm<float>& { return static_cast<BatchNorm<float>&>(nets[j]->layer(i)); };
     for (int j = 0; j < local_; ++j) bn(j).batch_sums(*h[j], parts.data() + C * j);
     sum_parts(parts.data(), C, mean.data());
@@ -266,7 +272,10 @@ class DataParallelGan {
     for (std::size_t i = nets[0]->size(); i-- > 0;) {
       if (auto* first = dynamic_cast<BatchNorm<float>*>(&nets[0]->layer(i))) {  // the step runs in Train mode
         const std::size_t C = static_cast<std::size_t>(first->channels());
-        std::vector<double> parts(2 * C * static_cast<std::size_t>(local_)), total(2 * C);
+        std::vector<double>& parts = bn_parts_;  // kept from step to step; every value written below
+        std::vector<double>& total = bn_mean_;
+        parts.resize(2 * C * static_cast<std::size_t>(local_));
+        total.resize(2 * C);
         auto bn = [&](int j) -> BatchNorm<float>& { return static_cast<BatchNorm<float>&>(nets[j]->layer(i)); };
         for (int j = 0; j < local_; ++j) {
           double* p = parts.data() + 2 * C * j;
@@ -330,6 +339,7 @@ class DataParallelGan {
   std::vector<float> flat_, total_;
   ShardSumBuffers<float> float_sums_;
   ShardSumBuffers<double> double_sums_;
+  std::vector<double> bn_parts_, bn_mean_, bn_var_;  // synchronized BatchNorm's sums, kept from step to step
   Timing timing_;
 };
 
