@@ -1,5 +1,5 @@
 // Writes small valid inputs for each fuzz target's seed corpus: IDX files (plain and gzip),
-// a weights file of the fuzz model, the header of a real checkpoint, and a PNG.
+// a weights file of the fuzz model, the header of a real checkpoint, a PNG and 16-bit PNMs.
 #include <zlib.h>
 
 #include <ganlite/ganlite.hpp>
@@ -37,5 +37,8 @@ int main(int argc, char** argv) {
   std::remove((dir + "/checkpoint/full.ckpt").c_str());
   GrayImage img{8, 8, std::vector<std::uint8_t>(64, 200)};
   write_png(dir + "/image/digit.png", img);
+  // 16-bit PNM, gray and colour: stb's colour one overflowed a heap buffer once.
+  write_file_atomic(dir + "/image/gray16.pgm", std::string("P5\n2 2\n65535\n") + std::string(8, '\x40'));
+  write_file_atomic(dir + "/image/rgb16.ppm", std::string("P6\n2 2\n65535\n") + std::string(24, '\x40'));
   return 0;
 }

@@ -53,3 +53,48 @@ TEST_CASE("an IDX header that claims far more data than the file holds is refuse
   CHECK_THROWS_WITH_AS(read_idx(path, 3), doctest::Contains("truncated"), IoError);
   std::remove(path.c_str());
 }
+
+// fuzz_image found a heap overflow in stb's 16-bit colour PNM path (read as 8-bit, then narrowed
+// as 16-bit). Such files are valid: they must decode, to the same gray as the 8-bit PNM and the
+// PNG of the same colours (which stb converts itself).
+TEST_CASE("16-bit PNM images decode to the same gray as their 8-bit PNM and PNG twins") {
+  const int w = 5, h = 3;
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(w) * h * 3);
+  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<std::uint8_t>(i * 37 + 11);
+  auto write_pnm = [&](const std::string& path, char kind, int bytes_per_value) {
+    const int channels = kind == '6' ? 3 : 1;
+    std::string out = std::string("P") + kind + "\n" + std::to_string(w) + " " + std::to_string(h) + "\n" +
+                      (bytes_per_value == 2 ? "65535" : "255") + "\n";
+    for (int i = 0; i < w * h; ++i)
+      for (int c = 0; c < channels; ++c) {
+        const std::uint8_t v = rgb[static_cast<std::size_t>(i) * 3 + c];
+        out += static_cast<char>(v);
+        if (bytes_per_value == 2) out += static_cast<char>(v);  // big-endian v * 257: narrows back to v
+      }
+    write_file_atomic(path, out);
+  };
+  const std::string dir = "/tmp/ganlite_pnm16_test";
+  std::system(("mkdir -p " + dir).c_str());
+  write_pnm(dir + "/rgb8.ppm", '6', 1);
+  write_pnm(dir + "/rgb16.ppm", '6', 2);
+  write_pnm(dir + "/gray8.pgm", '5', 1);
+  write_pnm(dir + "/gray16.pgm", '5', 2);
+  REQUIRE(stbi_write_png((dir + "/rgb.png").c_str(), w, h, 3, rgb.data(), w * 3));
+
+  const GrayImage png = read_image_gray(dir + "/rgb.png");
+  REQUIRE(png.width == w);
+  REQUIRE(png.height == h);
+  for (const char* name : {"rgb8.ppm", "rgb16.ppm"}) {
+    CAPTURE(name);
+    const GrayImage img = read_image_gray(dir + "/" + name);
+    CHECK(img.width == w);
+    CHECK(img.height == h);
+    CHECK(img.pixels == png.pixels);
+  }
+  // Pixel 0 by hand: (11, 48, 85) -> (11*77 + 48*150 + 85*29) >> 8 = 41.
+  CHECK(png.pixels[0] == 41);
+  const GrayImage gray16 = read_image_gray(dir + "/gray16.pgm");
+  CHECK(gray16.pixels == read_image_gray(dir + "/gray8.pgm").pixels);
+  for (int i = 0; i < w * h; ++i) CHECK(gray16.pixels[i] == rgb[static_cast<std::size_t>(i) * 3]);
+  std::system(("rm -rf " + dir).c_str());
+}

@@ -65,6 +65,13 @@ inline void write_png(const std::string& path, const GrayImage& img) {
   write_file_atomic(path, bytes);
 }
 
+// One pixel of `channels` interleaved 8-bit values (gray, gray+alpha, RGB, RGBA) as gray, by the
+// same integer weights as stb's own conversion (77, 150, 29 out of 256), alpha ignored.
+inline std::uint8_t luma(const unsigned char* px, int channels) {
+  if (channels < 3) return px[0];
+  return static_cast<std::uint8_t>((px[0] * 77 + px[1] * 150 + px[2] * 29) >> 8);
+}
+
 // Reads any image stb understands (PNG, JPEG, BMP, ...) as 8-bit grayscale. The header's size is
 // checked before decoding: a few bytes claiming 30000 x 30000 pixels must not allocate gigabytes.
 inline GrayImage read_image_gray(const std::string& path, long max_pixels = 16L << 20) {
@@ -83,10 +90,17 @@ inline GrayImage read_image_gray(const std::string& path, long max_pixels = 16L 
     throw IoError(path + ": not a readable image (" + std::string(stbi_failure_reason()) + ")");
   if (w <= 0 || h <= 0 || static_cast<long>(w) * h > max_pixels)
     throw IoError(path + ": image of " + std::to_string(w) + " x " + std::to_string(h) + " pixels is too large");
+  // stb's PNM reader converts a 16-bit colour PNM to the requested channels as if it were 8-bit,
+  // then narrows it as 16-bit: a heap overflow (found by fuzz_image). A PNM is therefore decoded
+  // in its own channels and made gray here; stb converts every other format itself.
+  const bool is_pnm = data.size() >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6');
+  int decoded = 0;
   unsigned char* p = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(data.data()), static_cast<int>(data.size()), &w,
-                                           &h, &channels, 1);
+                                           &h, &decoded, is_pnm ? 0 : 1);
   if (!p) throw IoError(path + ": not a readable image (" + std::string(stbi_failure_reason()) + ")");
-  GrayImage img{w, h, std::vector<std::uint8_t>(p, p + static_cast<std::size_t>(w) * h)};
+  const int stride = is_pnm ? decoded : 1;
+  GrayImage img{w, h, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h)};
+  for (std::size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = luma(p + i * stride, stride);
   stbi_image_free(p);
   return img;
 }
