@@ -5,6 +5,8 @@
 //                          Counters: sum_share, the part of the step spent summing over shards
 //                          (gradients and BatchNorm sums: copies, exchange, tree); MB_sent, the
 //                          bytes this process sent per step.
+//   BM_ShardSum/keep_buffers:B  sum_over_shards alone on G's gradient size, its buffers kept or
+//                          made afresh at every call.
 // Every step is collective, so every process must run the same number: iterations are fixed
 // (--benchmark_min_time does not apply) and only process 0 reports. --threads=N as ganlite_bench.
 #include <benchmark/benchmark.h>
@@ -66,6 +68,32 @@ void BM_DataParallelStep(benchmark::State& st) {
   st.counters["img/s"] = benchmark::Counter(kBatch, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_DataParallelStep)->Arg(1)->Arg(2)->Arg(4)->Iterations(kSteps)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// sum_over_shards alone on G's gradient size (2,305,472 floats, one shard per process): the cost
+// of the largest sum of a step. /1 keeps its buffers from call to call (ShardSumBuffers, as the
+// step does); /0 makes them afresh at every call, as the first version of the part-by-part sum
+// did (docs/distributed.md: that cost page faults on these machines).
+void BM_ShardSum(benchmark::State& st) {
+  const bool keep_buffers = st.range(0) != 0;
+  const std::size_t n = 2305472;
+  std::vector<float> part(n), out(n);
+  Rng rng(static_cast<std::uint64_t>(g_comm->rank()) + 1);
+  for (auto& v : part) v = static_cast<float>(rng.normal());
+  const std::vector<const float*> parts = {part.data()};
+  ShardSumBuffers<float> kept;
+  sum_over_shards(*g_comm, parts, n, g_comm->size(), out.data(), kept);  // warm-up, sizes the buffers
+  for (auto _ : st) {
+    if (keep_buffers) {
+      sum_over_shards(*g_comm, parts, n, g_comm->size(), out.data(), kept);
+    } else {
+      ShardSumBuffers<float> fresh;
+      sum_over_shards(*g_comm, parts, n, g_comm->size(), out.data(), fresh);
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  st.counters["MB"] = static_cast<double>(n * sizeof(float)) / 1e6;
+}
+BENCHMARK(BM_ShardSum)->ArgName("keep_buffers")->Arg(1)->Arg(0)->Iterations(kSteps)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The other processes run the same steps and report nothing.
 class Silent : public benchmark::BenchmarkReporter {

@@ -171,3 +171,52 @@ TEST_CASE("the shard count is a setting of the checkpoint: another is refused, a
     CHECK(err.find("shards") != std::string::npos);
   }
 }
+
+TEST_CASE("a checkpoint keeps the generator's moving average: resumes bit-exactly; another decay, a bad one or none are named") {
+  const std::string path = work_file("average.ckpt");
+  DcganConfig cfg = conditional_config();
+  cfg.generator_ema = 0.99;
+  DcganTrainer a(cfg);
+  train(a, 2);
+  save_checkpoint(a, path);
+  train(a, 2);
+
+  const DcganConfig read = read_checkpoint_config(path);
+  CHECK(read.generator_ema == 0.99);
+  DcganTrainer c(read);
+  load_checkpoint(c, path);
+  train(c, 2);
+  CHECK(same_state(a, c));
+  REQUIRE(c.generator_average() != nullptr);
+  const auto x = a.generator_average()->state_tensors(), y = c.generator_average()->state_tensors();
+  for (std::size_t k = 0; k < x.size(); ++k) CHECK(std::memcmp(x[k]->data(), y[k]->data(), x[k]->size() * 4) == 0);
+
+  DcganTrainer none(conditional_config());
+  CHECK(error_of([&] { load_checkpoint(none, path); }).find("--ema 0.99 in the checkpoint, 0 now") != std::string::npos);
+
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  read_checkpoint_preamble(r, data.size());
+  CheckpointRecord rec = read_checkpoint_record(r);
+  for (const char* bad : {"1", "-0.5", "fast"}) {
+    CAPTURE(bad);
+    rec.set("generator_ema", bad);
+    write_checkpoint_record(path + ".bad", rec);
+    const std::string err = error_of([&] { read_checkpoint_config(path + ".bad"); });
+    CHECK(err.find(path + ".bad") != std::string::npos);
+    CHECK(err.find("generator_ema") != std::string::npos);
+  }
+  // A file from before the average (no generator_ema setting, no average tensors) reads as 0.
+  DcganTrainer plain(conditional_config());
+  save_checkpoint(plain, path);
+  const std::string plain_data = read_file(path);
+  ByteReader pr(plain_data, path);
+  read_checkpoint_preamble(pr, plain_data.size());
+  CheckpointRecord old = read_checkpoint_record(pr);
+  old.settings.erase("generator_ema");
+  write_checkpoint_record(path + ".old", old);
+  CHECK(read_checkpoint_config(path + ".old").generator_ema == 0);
+  DcganTrainer reader(conditional_config());
+  load_checkpoint(reader, path + ".old");
+  CHECK(same_state(plain, reader));
+}

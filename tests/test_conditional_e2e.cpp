@@ -1,10 +1,11 @@
 // End to end: mnist_dcgan --conditional on a few hundred images — the 10 x 10 grid, a resume that
 // matches an uninterrupted run, generate --digit/--digits/--class with labels, write, evaluate's
-// requested-class accuracy, --average — and every bad use named (exit 2).
+// requested-class accuracy and --confusions, --average, --ema — and every bad use named (exit 2).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <ganlite/ganlite.hpp>
+#include <sstream>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/train/checkpoint.hpp>
@@ -26,6 +27,17 @@ const std::string& conditional_run() {
     return d;
   }();
   return out;
+}
+
+// A classifier trained briefly, shared by the evaluate cases.
+const std::string& classifier() {
+  static const std::string clf = [] {
+    const std::string out = conditional_run(), path = out + "/clf.weights";
+    REQUIRE(e2e::run(GANLITE_MNIST_CLASSIFIER_BINARY, "--data " + mnist_dir() + " --limit 2000 --test-limit 200 --epochs 1 --model " + path,
+                     out + "/clf.log") == 0);
+    return path;
+  }();
+  return clf;
 }
 }  // namespace
 
@@ -81,10 +93,7 @@ TEST_CASE("write draws the text as one handwritten line per style") {
 
 TEST_CASE("evaluate on a conditional checkpoint adds the requested-class accuracy") {
   const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
-  const std::string clf = out + "/clf.weights";
-  REQUIRE(e2e::run(GANLITE_MNIST_CLASSIFIER_BINARY, "--data " + mnist_dir() + " --limit 2000 --test-limit 200 --epochs 1 --model " + clf,
-                   out + "/clf.log") == 0);
-  REQUIRE(run("evaluate --checkpoint " + ck + " --classifier " + clf + " --count 200", out + "/e.log") == 0);
+  REQUIRE(run("evaluate --checkpoint " + ck + " --classifier " + classifier() + " --count 200", out + "/e.log") == 0);
   const std::string log = slurp(out + "/e.log");
   CHECK(log.find("Requested-class accuracy: ") != std::string::npos);
   CHECK(log.find("(") != std::string::npos);
@@ -118,6 +127,48 @@ TEST_CASE("--average N draws from the mean of the last N epochs' generators") {
   CHECK(read_idx(out + "/one.idx", 3).bytes != cli.bytes);
 }
 
+TEST_CASE("--ema keeps the generator's moving average: sampling draws from it, evaluate names it, --confusions tabulates") {
+  const std::string out = fresh_dir("conditional_ema"), ck = out + "/checkpoint_epoch_0001.ckpt";
+  const std::string args = "--data " + mnist_dir() + " --out " + out + kRun;
+  REQUIRE(run(args + "--ema 0.9 --epochs 1", out + "/log") == 0);
+  REQUIRE(read_checkpoint_config(ck).generator_ema == 0.9);
+  REQUIRE(run("generate --checkpoint " + ck + " --digit 3 --count 4 --seed 7 --out " + out + "/avg.idx", out + "/g.log") == 0);
+  DcganTrainer t(read_checkpoint_config(ck));
+  load_checkpoint(t, ck);
+  Rng rng(7);
+  Tensor<float> z({4, kNoiseDim});
+  for (auto& v : z) v = static_cast<float>(rng.normal());
+  const Tensor<float> averaged = t.generate(z, {3, 3, 3, 3}, Mode::Eval);
+  Tensor<float> zc;
+  join_one_hot(z, {3, 3, 3, 3}, 10, zc);
+  const Tensor<float> raw = t.generator().forward(zc, Mode::Eval);
+  const IdxData cli = read_idx(out + "/avg.idx", 3);
+  REQUIRE(cli.bytes.size() == averaged.size());
+  int from_average = 0, from_raw = 0;
+  for (std::size_t i = 0; i < averaged.size(); ++i) from_average += cli.bytes[i] == to_byte(averaged[i]), from_raw += cli.bytes[i] == to_byte(raw[i]);
+  CHECK(from_average == static_cast<int>(averaged.size()));
+  CHECK(from_raw < static_cast<int>(raw.size()));
+
+  REQUIRE(run("evaluate --checkpoint " + ck + " --classifier " + classifier() + " --count 200 --confusions", out + "/e.log") == 0);
+  const std::string log = slurp(out + "/e.log");
+  CHECK(log.find("generator's moving average (decay 0.9)") != std::string::npos);
+  CHECK(log.find("Confusions (row: class asked for, column: class given by the classifier):") != std::string::npos);
+  for (int r = 0; r < 10; ++r) {  // each row counts the 20 images asked to be class r
+    CAPTURE(r);
+    const std::size_t at = log.find("\n  " + std::to_string(r) + ": ");
+    REQUIRE(at != std::string::npos);
+    std::istringstream row(log.substr(at + 6, log.find('\n', at + 1) - at - 6));
+    int sum = 0, cells = 0;
+    for (int v; row >> v;) sum += v, ++cells;
+    CHECK(cells == 10);
+    CHECK(sum == 20);
+  }
+  CHECK(run(args + "--epochs 2 --resume --ema 0.5", out + "/r.log") == 2);
+  CHECK(slurp(out + "/r.log").find("--ema 0.9 in the checkpoint, 0.5 now") != std::string::npos);
+  CHECK(run(args + "--epochs 2 --resume --ema 1", out + "/r1.log") == 2);
+  CHECK(slurp(out + "/r1.log").find("--ema") != std::string::npos);
+}
+
 TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
   const std::string out = conditional_run(), ck = out + "/checkpoint_epoch_0002.ckpt";
   const std::string plain = fresh_dir("unconditional");
@@ -137,6 +188,8 @@ TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
       {"generate --checkpoint " + ck + " --average 3 --out " + out + "/x.png", "is epoch 2, which has only 1 epochs before it"},
       {"write --checkpoint " + ck + " --average 0 --text 12 --out " + out + "/x.png", "--average"},
       {"evaluate --real --average 2 --classifier " + ck, "--real scores none"},
+      {"evaluate --real --confusions --classifier " + ck, "--confusions: needs a conditional --checkpoint"},
+      {"evaluate --checkpoint " + plain + "/checkpoint_epoch_0001.ckpt --confusions --classifier " + ck, "holds an unconditional model"},
       {"generate --checkpoint " + out + "/renamed.ckpt --average 2 --out " + out + "/x.png", "is not named checkpoint_epoch_E.ckpt"},
       {"generate --checkpoint " + out + "/lone/checkpoint_epoch_0002.ckpt --average 2 --out " + out + "/x.png",
        "checkpoint_epoch_0001.ckpt does not exist"},

@@ -75,6 +75,18 @@ TEST_CASE("one shard in one process is GanTrainer's step, bit for bit") {
   check_same_bits(plain, sharded);
 }
 
+TEST_CASE("the generator's moving average: one shard keeps it as GanTrainer does, bit for bit") {
+  const auto data = batches(3, 8, {4, 4, 2});
+  GanConfig c = small_gan::config();
+  c.batch = 8, c.generator_ema = 0.9;
+  GanTrainer<float> plain(c, small_gan::generator<float>, small_d), sharded(c, small_gan::generator<float>, small_d);
+  SingleProcess one;
+  DataParallelGan dp(sharded, small_gan::generator<float>, small_d, one, 1);
+  for (const auto& b : data) plain.train_step(b.images, b.labels), dp.train_step(b.images, b.labels);
+  REQUIRE(sharded.generator_average() != nullptr);
+  check_same_bits(plain, sharded);  // test_state::of includes the average
+}
+
 TEST_CASE("the seed DCGAN: one shard is its step, bit for bit") {
   DcganConfig c;
   c.seed = 4, c.batch = 6;

@@ -4,9 +4,11 @@
 //   - a conditional step on a small user-built G and D: every parameter gradient of both
 //     networks against central differences of the step's losses (double precision,
 //     |analytic - numeric| <= 1e-6 * max(1, |numeric|), h = 1e-5, as tests/grad_check.hpp);
-//   - shapes that don't fit are refused; an exception in G's backward leaves D trainable.
+//   - shapes that don't fit are refused; an exception in G's backward leaves D trainable;
+//   - the generator's moving average leaves training unchanged and follows its recurrence exactly.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/train/dcgan_trainer.hpp>
@@ -183,4 +185,51 @@ TEST_CASE("an exception in the generator's backward leaves the discriminator tra
   CHECK_THROWS_WITH(t.train_step(real, {0, 1}), "backward failed");
   for (std::size_t i = 0; i < t.discriminator().size(); ++i) CHECK(t.discriminator().layer(i).trainable());
   CHECK_FALSE(t.discriminator().layer(0).needs_input_grad());
+}
+
+// The generator's moving average (GanConfig::generator_ema): training itself is unchanged, bit for
+// bit; after each step every parameter and BatchNorm statistic of the average is
+// avg + (1 - a) * (G - avg), one fused multiply-add in float, from a start equal to G; generate() and sample_fixed() draw
+// from it; a decay outside [0, 1) is refused.
+TEST_CASE("the generator's moving average: training unchanged, the recurrence exact, samples drawn from it") {
+  DcganConfig cfg{5, 2e-4, 0.5, 4, 0.3, 0, {}, 1};
+  DcganTrainer plain(cfg);
+  cfg.generator_ema = 0.9;
+  DcganTrainer averaged(cfg);
+  CHECK(plain.generator_average() == nullptr);
+  REQUIRE(averaged.generator_average() != nullptr);
+  std::vector<Tensor<float>> expected;
+  for (auto* x : averaged.generator().state_tensors()) expected.push_back(*x);
+  CHECK(same_bits(averaged.generator_average()->state_tensors(), averaged.generator().state_tensors()));
+
+  Rng data(99);
+  Tensor<float> real({4, 28, 28, 1});
+  const float b = 1.0f - 0.9f;
+  for (int step = 0; step < 3; ++step) {
+    for (auto& v : real) v = static_cast<float>(data.uniform() * 2 - 1);
+    const StepStats p = plain.train_step(real), q = averaged.train_step(real);
+    CHECK(std::memcmp(&p, &q, sizeof p) == 0);
+    const auto g = averaged.generator().state_tensors();
+    for (std::size_t i = 0; i < g.size(); ++i)
+      for (std::size_t e = 0; e < g[i]->size(); ++e) expected[i][e] = std::fma(b, (*g[i])[e] - expected[i][e], expected[i][e]);
+  }
+  CHECK(same_bits(plain.generator().state_tensors(), averaged.generator().state_tensors()));
+  CHECK(same_bits(plain.discriminator().state_tensors(), averaged.discriminator().state_tensors()));
+  CHECK(plain.data_rng().state() == averaged.data_rng().state());
+  CHECK(plain.dropout_rng().state() == averaged.dropout_rng().state());
+  std::vector<Tensor<float>> average;
+  for (auto* x : averaged.generator_average()->state_tensors()) average.push_back(*x);
+  CHECK(same_bits(average, expected));
+  CHECK_FALSE(same_bits(average[0], *averaged.generator().state_tensors()[0]));  // it did move apart from G
+
+  const Tensor<float> sampled = averaged.sample_fixed();
+  CHECK(same_bits(sampled, averaged.generator_average()->forward(averaged.fixed_noise(), Mode::Eval)));
+  CHECK_FALSE(same_bits(sampled, averaged.generator().forward(averaged.fixed_noise(), Mode::Eval)));
+  CHECK(same_bits(plain.sample_fixed(), plain.generator().forward(plain.fixed_noise(), Mode::Eval)));
+
+  for (double bad : {-0.1, 1.0, 1.5}) {
+    CAPTURE(bad);
+    cfg.generator_ema = bad;
+    CHECK_THROWS_AS(DcganTrainer{cfg}, std::invalid_argument);
+  }
 }

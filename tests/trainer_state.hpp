@@ -1,5 +1,6 @@
 // Every tensor of a trainer's state, copied, in checkpoint order (networks with their BatchNorm
-// statistics, then the Adam moments): what the tests compare bit for bit between two trainers.
+// statistics, then the Adam moments, then G's moving average if kept): what the tests compare
+// bit for bit between two trainers.
 #pragma once
 #include <ganlite/train/gan_trainer.hpp>
 #include <vector>
@@ -15,6 +16,8 @@ inline std::vector<ganlite::Tensor<float>> of(ganlite::GanTrainer<float>& t) {
     all.insert(all.end(), s.m.begin(), s.m.end());
     all.insert(all.end(), s.v.begin(), s.v.end());
   }
+  if (auto* avg = t.generator_average())
+    for (auto* x : avg->state_tensors()) all.push_back(*x);
   return all;
 }
 

@@ -3,6 +3,7 @@
 //   Inception Score over 10 splits, FID in the classifier's 128-d penultimate feature space
 //   against the test set of --data (MNIST or Fashion-MNIST), and the share of each predicted class (mode coverage).
 #pragma once
+#include <array>
 #include <ganlite/eval/metrics.hpp>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
@@ -17,16 +18,20 @@ struct EvalOptions {
   std::string checkpoint, classifier, data_dir;
   int count = 10000, average = 1;
   std::uint64_t seed = 1;
-  bool real = false;
+  bool real = false, confusions = false;
 };
 
 // For each class asked of a conditional generator, the share of its images the classifier
-// assigns to that class; and over all images.
-inline void print_requested_class_accuracy(const Classified& c, const std::vector<int>& requested) {
+// assigns to that class; and over all images. With `confusions`, the whole table: row r counts
+// the images asked to be class r by the class the classifier gives them.
+inline void print_requested_class_accuracy(const Classified& c, const std::vector<int>& requested, bool confusions) {
   std::vector<int> asked(10), right(10);
+  std::vector<std::array<int, 10>> table(10, std::array<int, 10>{});
   for (std::size_t i = 0; i < requested.size(); ++i) {
+    const int predicted = argmax_row(c.probs, static_cast<int>(i));
     ++asked[requested[i]];
-    right[requested[i]] += argmax_row(c.probs, static_cast<int>(i)) == requested[i];
+    right[requested[i]] += predicted == requested[i];
+    ++table[requested[i]][predicted];
   }
   int total = 0;
   for (int k = 0; k < 10; ++k) total += right[k];
@@ -34,9 +39,20 @@ inline void print_requested_class_accuracy(const Classified& c, const std::vecto
   for (int k = 0; k < 10; ++k)
     if (asked[k]) std::printf(" %d:%.1f%%", k, 100.0 * right[k] / asked[k]);
   std::printf("\n");
+  if (!confusions) return;
+  std::printf("Confusions (row: class asked for, column: class given by the classifier):\n     ");
+  for (int k = 0; k < 10; ++k) std::printf(" %5d", k);
+  for (int r = 0; r < 10; ++r) {
+    if (!asked[r]) continue;
+    std::printf("\n  %d: ", r);
+    for (int k = 0; k < 10; ++k) std::printf(" %5d", table[r][k]);
+  }
+  std::printf("\n");
 }
 
 inline int run_evaluate(const EvalOptions& o) {
+  if (o.confusions && !o.real && read_checkpoint_config(o.checkpoint).classes == 0)
+    throw UsageError("evaluate --confusions: " + o.checkpoint + " holds an unconditional model; its images were not asked to be any class");
   Rng init(0), drop(0);
   Sequential<float> clf = make_mnist_classifier<float>(init, drop);
   load_weights(clf, o.classifier);
@@ -65,8 +81,10 @@ inline int run_evaluate(const EvalOptions& o) {
     const Tensor<float> z = normal_noise(o.count, rng);
     for (int i = 0; K > 0 && i < o.count; ++i) requested.push_back(i % K);  // every class equally often
     samples = generate_images(*t, z, requested);
-    what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(t->epoch) + " generator (" +
-           o.checkpoint + (o.average > 1 ? ", averaged with the " + std::to_string(o.average - 1) + " epochs' before it" : std::string()) + ")";
+    const double ema = t->config().generator_ema;
+    what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(t->epoch) + " generator" +
+           (ema > 0 ? "'s moving average (decay " + exact_number(ema) + ")" : std::string()) + " (" + o.checkpoint +
+           (o.average > 1 ? ", averaged with the " + std::to_string(o.average - 1) + " epochs' before it" : std::string()) + ")";
   }
   const Classified c = classify(clf, samples, true);
   const ScoreSpread is = inception_score(c.probs, 10);
@@ -82,7 +100,7 @@ inline int run_evaluate(const EvalOptions& o) {
     if (shares[k] < shares[rarest]) rarest = k;
   }
   std::printf("\nRarest class: %d (%.1f%%)\n", rarest, 100 * shares[rarest]);
-  if (!requested.empty()) print_requested_class_accuracy(c, requested);
+  if (!requested.empty()) print_requested_class_accuracy(c, requested, o.confusions);
   return 0;
 }
 

@@ -2,16 +2,17 @@
 // from a trained generator.
 //
 //   mnist_dcgan [--data DIR] [--out DIR] [--epochs 50] [--batch 256] [--lr 1e-4] [--beta1 0.9]
-//               [--seed 0] [--threads 0] [--limit 0] [--checkpoint-every 5] [--conditional]
+//               [--seed 0] [--threads 0] [--limit 0] [--checkpoint-every 5] [--conditional] [--ema 0]
 //               [--shards 1] [--resume | --restart]
 //   mpirun -np P mnist_dcgan ... --shards S   (built with MPI: data-parallel, P dividing S)
 //   mnist_dcgan generate --checkpoint F --count N [--seed S] [--digit D | --digits DDD | --class NAME]
 //               --out FILE.png|FILE.idx
 //   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
 //   mnist_dcgan write --checkpoint F --text "2026 12 01" --out FILE.png [--styles 1] [--seed S]
-//   mnist_dcgan evaluate (--checkpoint F | --real) --classifier C [--count 10000] [--seed S]
+//   mnist_dcgan evaluate (--checkpoint F [--confusions] | --real) --classifier C [--count 10000] [--seed S]
 //   (generate, interpolate, write, evaluate --checkpoint: [--average N] draws from the generator
-//    averaged over F's epoch and the N-1 epochs' checkpoints before it)
+//    averaged over F's epoch and the N-1 epochs' checkpoints before it; a run trained with --ema draws
+//    from the moving average)
 // Exit status: 0 success, 1 a runtime error (bad data file, unwritable folder...), 2 bad usage
 // or a request the program refuses.
 #include <CLI/CLI.hpp>
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--shards", o.shards, "Cut each batch into S shards, summed in one fixed order: the same numbers on any number of "
                                       "processes (mpirun -np P, P dividing S)")->capture_default_str()->check(CLI::Range(1, 4096));
+  app.add_option("--ema", o.ema, "Also keep the generator's exponential moving average with this decay, e.g. 0.999 "
+                                  "(0: none); images and every sampling subcommand then draw from it")
+      ->capture_default_str()->check(examples::finite_in(0.0, 0.999999));
   app.add_flag("--conditional", o.conditional, "Condition both networks on the class (10x10 grid per epoch: row r draws class r)");
   auto* resume = app.add_flag("--resume", o.resume, "Continue the run in --out from its newest good checkpoint");
   app.add_flag("--restart", o.restart, "Start over in an --out that holds an earlier run: deletes that run's files first")->excludes(resume);
@@ -128,6 +132,7 @@ int main(int argc, char** argv) {
   ck->excludes(real);
   eval->add_option("--classifier", ev.classifier, "Model written by mnist_classifier")->required()->check(CLI::ExistingFile);
   eval->add_option("--count", ev.count, "Images to score")->capture_default_str()->check(CLI::Range(20, 1000000));
+  eval->add_flag("--confusions", ev.confusions, "Conditional checkpoints: also print the table of class asked for by class given");
   eval->add_option("--seed", ev.seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
   add_average_option(eval, ev.average);
   app.require_subcommand(0, 1);
@@ -152,6 +157,7 @@ int main(int argc, char** argv) {
     if (eval->parsed()) {
       if (ev.checkpoint.empty() && !ev.real) throw mnist_dcgan::UsageError("evaluate: needs --checkpoint F or --real");
       if (ev.real && ev.average > 1) throw mnist_dcgan::UsageError("evaluate --average: averages a checkpoint's generator, and --real scores none");
+      if (ev.real && ev.confusions) throw mnist_dcgan::UsageError("evaluate --confusions: needs a conditional --checkpoint (the class each image was asked to be)");
       ev.data_dir = o.data_dir;
       return mnist_dcgan::run_evaluate(ev);
     }

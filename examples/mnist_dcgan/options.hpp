@@ -13,6 +13,7 @@ struct TrainOptions {
   int shards = 1;     // data-parallel shards of each batch (dist/data_parallel.hpp)
   int processes = 1;  // MPI processes (mpirun -np), for the report
   double lr = 1e-4, beta1 = 0.9;
+  double ema = 0;  // decay of the generator's moving average (0: none)
   std::uint64_t seed = 0;
   bool resume = false, restart = false, conditional = false;
   std::string command_line;  // as typed, for the report

@@ -38,7 +38,8 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint)
 
 // --average N: the generator of an end-of-epoch checkpoint averaged with those of the N - 1
 // epochs before it, read from the same folder (checkpoint_epoch_E-1.ckpt, ...), which must hold
-// the same model and settings. N = 1 is the checkpoint itself.
+// the same model and settings. N = 1 is the checkpoint itself. A run that kept the generator's
+// moving average (--ema) averages those.
 inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint, int average) {
   auto t = trainer_from(checkpoint);
   if (average <= 1) return t;
@@ -63,9 +64,9 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint,
     if (!differs.empty() || a.class_names != b.class_names)
       throw UsageError("--average " + std::to_string(average) + ": " + path + " is not the same run as " + checkpoint + " (" +
                        (differs.empty() ? "other class names" : differs) + ")");
-    generators.push_back(&earlier.back()->generator());
+    generators.push_back(&earlier.back()->sampling_generator());
   }
-  average_models(t->generator(), generators);
+  average_models(t->sampling_generator(), generators);
   return t;
 }
 

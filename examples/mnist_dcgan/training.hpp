@@ -197,6 +197,7 @@ inline int run_training(TrainOptions o, Communicator& comm) {
 
   DcganConfig config;
   config.seed = o.seed, config.learning_rate = o.lr, config.beta1 = o.beta1, config.batch = o.batch, config.shards = o.shards;
+  config.generator_ema = o.ema;
   if (o.conditional) config.class_names = class_names_for(ds), config.classes = static_cast<int>(config.class_names.size());
   DcganTrainer trainer(config);
   std::vector<LossRow> rows;

@@ -163,6 +163,7 @@ class DataParallelGan {
     sum_gradients(d_);
     t_.generator_optimizer().step();
     t_.discriminator_optimizer().step();
+    t_.update_generator_average();
     copy_to_replicas();
     return s;
   }

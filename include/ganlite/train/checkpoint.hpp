@@ -35,6 +35,7 @@ inline std::string settings_difference(const DcganConfig& saved, const DcganConf
   add("--beta1", exact_number(saved.beta1), exact_number(now.beta1));
   add("classes", std::to_string(saved.classes), std::to_string(now.classes));
   add("--shards", std::to_string(saved.shards), std::to_string(now.shards));
+  add("--ema", exact_number(saved.generator_ema), exact_number(now.generator_ema));
   return d;
 }
 
@@ -66,6 +67,7 @@ inline CheckpointHeader header_of(const CheckpointRecord& c, const ByteReader& r
   k.beta1 = a.beta1;
   k.dropout = s.real("dropout");
   k.classes = g.config.classes;
+  k.generator_ema = g.config.generator_ema;
   k.shards = c.settings.count("shards") ? static_cast<int>(s.whole("shards", 1 << 20)) : 1;  // files before data-parallel training: 1
   if (k.shards < 1) r.fail("setting shards = 0 is not a shard count");
   std::stringstream names(s.text("class_names"));

@@ -6,10 +6,12 @@
 //                     name); the DCGAN adds dropout and class_names. A load into a trainer whose
 //                     model says otherwise is refused, naming each difference.
 //   the trainer's     noise_dim, classes, seed, batch; per network (generator_, discriminator_)
-//                     learning_rate, beta1, beta2, epsilon and adam_step; epoch, step_in_epoch,
-//                     epoch_start_rng, data_rng, dropout_rng; data_images, data_fingerprint
+//                     learning_rate, beta1, beta2, epsilon and adam_step; generator_ema (files
+//                     from before it: 0); epoch, step_in_epoch, epoch_start_rng, data_rng,
+//                     dropout_rng; data_images, data_fingerprint
 // and the tensors generator.K / discriminator.K (Sequential::state_tensors order), their Adam
-// moments generator.adam_m.K, generator.adam_v.K, ..., and fixed_noise.
+// moments generator.adam_m.K, generator.adam_v.K, ..., fixed_noise, and with generator_ema > 0
+// G's moving average generator_ema.K.
 // Loading is all or nothing: the trainer changes only once the whole file is read and checked.
 #pragma once
 #include <cerrno>
@@ -120,6 +122,8 @@ inline GanCheckpointInfo gan_info_of(const CheckpointRecord& c, const ByteReader
     AdamConfig& a = std::string(net) == "generator" ? g.generator_adam : g.discriminator_adam;
     a = AdamConfig{s.adam(net, "learning_rate"), s.adam(net, "beta1"), s.adam(net, "beta2"), s.adam(net, "epsilon")};
   }
+  g.generator_ema = c.settings.count("generator_ema") ? s.real("generator_ema") : 0.0;
+  if (!(g.generator_ema >= 0 && g.generator_ema < 1)) r.fail("setting generator_ema = \"" + s.text("generator_ema") + "\" is not a decay in [0, 1)");
   const Tensor<float>* fixed = c.find("fixed_noise");
   if (!fixed || fixed->rank() != 2) r.fail("has no fixed_noise tensor of rank 2");
   g.fixed_noise_count = fixed->dim(0);
@@ -143,6 +147,10 @@ inline std::vector<std::pair<std::string, Tensor<float>*>> named_state(GanTraine
     for (std::size_t k = 0; k < adam[n].v.size(); ++k) all.emplace_back(std::string(nets[n]) + ".adam_v." + std::to_string(k), &adam[n].v[k]);
   }
   all.emplace_back("fixed_noise", &t.fixed_noise());
+  if (Sequential<float>* avg = t.generator_average()) {
+    auto state = avg->state_tensors();
+    for (std::size_t k = 0; k < state.size(); ++k) all.emplace_back("generator_ema." + std::to_string(k), state[k]);
+  }
   return all;
 }
 
@@ -197,6 +205,7 @@ inline std::string gan_settings_difference(const GanCheckpointInfo& saved, const
   add("seed", std::to_string(s.seed), std::to_string(now.seed));
   add("batch", std::to_string(s.batch), std::to_string(now.batch));
   add("fixed noise vectors", std::to_string(s.fixed_noise_count), std::to_string(now.fixed_noise_count));
+  add("generator_ema", exact_number(s.generator_ema), exact_number(now.generator_ema));
   for (int n = 0; n < 2; ++n) {
     const std::string net = n ? "discriminator " : "generator ";
     const AdamConfig &a = n ? s.discriminator_adam : s.generator_adam, &b = n ? now.discriminator_adam : now.generator_adam;
@@ -230,6 +239,7 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
     c.set(net + "epsilon", exact_number(a.epsilon));
     c.set(net + "adam_step", std::to_string((n ? t.discriminator_optimizer() : t.generator_optimizer()).state().step));
   }
+  c.set("generator_ema", exact_number(g.generator_ema));
   c.set("epoch", std::to_string(t.epoch));
   c.set("step_in_epoch", std::to_string(t.step_in_epoch));
   c.set("epoch_start_rng", detail::rng_text(t.epoch_start_state));

@@ -14,10 +14,17 @@
 // training loop's shuffles), dropout — so the trainer's whole state is what a checkpoint holds,
 // and a resumed run continues bit-identically. With no classes, the draws and the arithmetic are
 // exactly the seed trainer's (tests/test_gan_trainer.cpp compares them bit for bit).
+// With generator_ema = a (0 < a < 1) the trainer also keeps an exponential moving average of G,
+// updated after every step: avg := a * avg + (1 - a) * G, for every parameter and BatchNorm
+// statistic. It takes no part in training (G, D and every Rng are as without it); generate()
+// and sample_fixed() draw from it. Why: a GAN's generator circles about a point from step to
+// step and any one snapshot is a draw from that circle; the average sits nearer its middle
+// (Yazıcı et al. 2019). a = 0.999 averages over about the last thousand steps.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,6 +45,7 @@ struct GanConfig {
   AdamConfig generator_adam{1e-4, 0.9, 0.999, 1e-7};  // the seed's Adam(1e-4), Keras' epsilon
   AdamConfig discriminator_adam{1e-4, 0.9, 0.999, 1e-7};
   int fixed_noise_count = 16;  // the noise vectors of the per-epoch samples
+  double generator_ema = 0;    // 0: none; a in (0, 1): keep G's moving average with decay a
 };
 
 struct StepStats {
@@ -64,6 +72,14 @@ class GanTrainer {
         disc_opt_(disc_.params(), disc_.grads(), cfg.discriminator_adam),
         fixed_noise_({cfg.fixed_noise_count, cfg.noise_dim}) {
     check_shapes();
+    if (!(cfg.generator_ema >= 0 && cfg.generator_ema < 1))
+      throw std::invalid_argument("GanTrainer: generator_ema " + std::to_string(cfg.generator_ema) + " is not a decay in [0, 1)");
+    if (cfg.generator_ema > 0) {
+      Rng unused(cfg.seed);  // the average starts as a copy of G, whatever this Rng draws
+      gen_avg_ = std::make_unique<Sequential<T>>(make_g(unused));
+      const auto from = gen_.state_tensors(), to = gen_avg_->state_tensors();
+      for (std::size_t i = 0; i < from.size(); ++i) *to[i] = *from[i];
+    }
     gen_.set_needs_input_grad(false);
     disc_.set_needs_input_grad(false);
     Rng noise_rng(cfg.seed ^ 0xf17edULL);
@@ -109,20 +125,36 @@ class GanTrainer {
     }
     gen_opt_.step();
     disc_opt_.step();
+    update_generator_average();
     return s;
+  }
+
+  // avg := a * avg + (1 - a) * G (a = generator_ema), computed as avg + (1 - a) * (G - avg) in
+  // one fused multiply-add, so that no compiler's contraction choice changes its bits; nothing
+  // without an average. train_step calls it; a trainer that makes its own steps
+  // (dist/data_parallel.hpp) calls it after them.
+  void update_generator_average() {
+    if (!gen_avg_) return;
+    const T b = T(1) - static_cast<T>(cfg_.generator_ema);
+    const auto from = gen_.state_tensors(), to = gen_avg_->state_tensors();
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      const T* g = from[i]->data();
+      T* avg = to[i]->data();
+      for (std::size_t e = 0; e < from[i]->size(); ++e) avg[e] = std::fma(b, g[e] - avg[e], avg[e]);
+    }
   }
 
   // G's images for noise z (B, noise) and, when conditional, the classes asked for.
   const Tensor<T>& generate(const Tensor<T>& z, const std::vector<int>& labels = {}, Mode mode = Mode::Eval) {
     if (cfg_.classes > 0) check_labels(labels, z.dim(0), cfg_.classes);
-    return gen_.forward(generator_input(z, labels), mode);
+    return sampling_generator().forward(generator_input(z, labels), mode);
   }
 
   // The per-epoch samples, in Eval mode (running BatchNorm statistics), as the seed's
   // generate_and_save_images: G(fixed noise); when conditional, every class with every fixed
   // noise vector, class by class (row r of a K x n grid is class r).
   const Tensor<T>& sample_fixed() {
-    if (cfg_.classes == 0) return gen_.forward(fixed_noise_, Mode::Eval);
+    if (cfg_.classes == 0) return sampling_generator().forward(fixed_noise_, Mode::Eval);
     const int n = fixed_noise_.dim(0), N = cfg_.noise_dim, K = cfg_.classes;
     Tensor<T> z({K * n, N});
     std::vector<int> y(static_cast<std::size_t>(K) * n);
@@ -135,17 +167,22 @@ class GanTrainer {
     return generate(z, y, Mode::Eval);
   }
 
-  // True if every parameter and BatchNorm statistic of both networks is finite.
+  // True if every parameter and BatchNorm statistic of both networks (and G's average) is finite.
   bool weights_finite() {
-    for (auto* net : {&gen_, &disc_})
+    for (auto* net : {&gen_, &disc_, gen_avg_.get()}) {
+      if (!net) continue;
       for (auto* t : net->state_tensors())
         for (T v : *t)
           if (!std::isfinite(v)) return false;
+    }
     return true;
   }
 
   Sequential<T>& generator() { return gen_; }
   Sequential<T>& discriminator() { return disc_; }
+  Sequential<T>* generator_average() { return gen_avg_.get(); }  // nullptr without generator_ema
+  // The generator that generate() and sample_fixed() draw from: the average when there is one.
+  Sequential<T>& sampling_generator() { return gen_avg_ ? *gen_avg_ : gen_; }
   Adam<T>& generator_optimizer() { return gen_opt_; }
   Adam<T>& discriminator_optimizer() { return disc_opt_; }
   Rng& data_rng() { return data_rng_; }
@@ -216,6 +253,7 @@ class GanTrainer {
   GanConfig cfg_;
   Rng init_rng_, data_rng_, dropout_rng_;
   Sequential<T> gen_, disc_;
+  std::unique_ptr<Sequential<T>> gen_avg_;  // G's moving average (generator_ema > 0)
   Adam<T> gen_opt_, disc_opt_;
   Tensor<T> fixed_noise_, noise_, dlogits_, g_in_, real_in_, fake_in_, d_image_;
   std::vector<int> fake_labels_;
