@@ -127,7 +127,7 @@ TEST_CASE("--average N draws from the mean of the last N epochs' generators") {
   CHECK(read_idx(out + "/one.idx", 3).bytes != cli.bytes);
 }
 
-TEST_CASE("--ema keeps the generator's moving average: sampling draws from it, evaluate names it, --confusions tabulates") {
+TEST_CASE("--ema keeps the generator's moving average: sampling draws from it (--raw-generator: not), evaluate names it, --confusions tabulates") {
   const std::string out = fresh_dir("conditional_ema"), ck = out + "/checkpoint_epoch_0001.ckpt";
   const std::string args = "--data " + mnist_dir() + " --out " + out + kRun;
   REQUIRE(run(args + "--ema 0.9 --epochs 1", out + "/log") == 0);
@@ -148,6 +148,12 @@ TEST_CASE("--ema keeps the generator's moving average: sampling draws from it, e
   for (std::size_t i = 0; i < averaged.size(); ++i) from_average += cli.bytes[i] == to_byte(averaged[i]), from_raw += cli.bytes[i] == to_byte(raw[i]);
   CHECK(from_average == static_cast<int>(averaged.size()));
   CHECK(from_raw < static_cast<int>(raw.size()));
+  // --raw-generator: the trained generator's images instead
+  REQUIRE(run("generate --checkpoint " + ck + " --raw-generator --digit 3 --count 4 --seed 7 --out " + out + "/raw.idx", out + "/r.log") == 0);
+  const IdxData cli_raw = read_idx(out + "/raw.idx", 3);
+  int raw_same = 0;
+  for (std::size_t i = 0; i < raw.size(); ++i) raw_same += cli_raw.bytes[i] == to_byte(raw[i]);
+  CHECK(raw_same == static_cast<int>(raw.size()));
 
   REQUIRE(run("evaluate --checkpoint " + ck + " --classifier " + classifier() + " --count 200 --confusions", out + "/e.log") == 0);
   const std::string log = slurp(out + "/e.log");
@@ -189,6 +195,8 @@ TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
       {"write --checkpoint " + ck + " --average 0 --text 12 --out " + out + "/x.png", "--average"},
       {"evaluate --real --average 2 --classifier " + ck, "--real scores none"},
       {"evaluate --real --confusions --classifier " + ck, "--confusions: needs a conditional --checkpoint"},
+      {"generate --checkpoint " + ck + " --raw-generator --out " + out + "/x.png", "keeps no moving average (trained without --ema)"},
+      {"evaluate --real --raw-generator --classifier " + ck, "--real scores none"},
       {"evaluate --checkpoint " + plain + "/checkpoint_epoch_0001.ckpt --confusions --classifier " + ck, "holds an unconditional model"},
       {"generate --checkpoint " + out + "/renamed.ckpt --average 2 --out " + out + "/x.png", "is not named checkpoint_epoch_E.ckpt"},
       {"generate --checkpoint " + out + "/lone/checkpoint_epoch_0002.ckpt --average 2 --out " + out + "/x.png",

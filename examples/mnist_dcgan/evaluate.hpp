@@ -16,7 +16,8 @@ namespace mnist_dcgan {
 
 struct EvalOptions {
   std::string checkpoint, classifier, data_dir;
-  int count = 10000, average = 1;
+  int count = 10000;
+  GeneratorChoice generator;
   std::uint64_t seed = 1;
   bool real = false, confusions = false;
 };
@@ -75,7 +76,7 @@ inline int run_evaluate(const EvalOptions& o) {
     samples = to_training_tensor(train, o.count);
     what = "real MNIST training images";
   } else {
-    auto t = trainer_from(o.checkpoint, o.average);
+    auto t = trainer_from(o.checkpoint, o.generator);
     const int K = t->config().classes;
     Rng rng(o.seed);
     const Tensor<float> z = normal_noise(o.count, rng);
@@ -83,8 +84,8 @@ inline int run_evaluate(const EvalOptions& o) {
     samples = generate_images(*t, z, requested);
     const double ema = t->config().generator_ema;
     what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(t->epoch) + " generator" +
-           (ema > 0 ? "'s moving average (decay " + exact_number(ema) + ")" : std::string()) + " (" + o.checkpoint +
-           (o.average > 1 ? ", averaged with the " + std::to_string(o.average - 1) + " epochs' before it" : std::string()) + ")";
+           (ema > 0 && !o.generator.raw ? "'s moving average (decay " + exact_number(ema) + ")" : std::string()) + " (" + o.checkpoint +
+           (o.generator.average > 1 ? ", averaged with the " + std::to_string(o.generator.average - 1) + " epochs' before it" : std::string()) + ")";
   }
   const Classified c = classify(clf, samples, true);
   const ScoreSpread is = inception_score(c.probs, 10);

@@ -12,7 +12,7 @@
 //   mnist_dcgan evaluate (--checkpoint F [--confusions] | --real) --classifier C [--count 10000] [--seed S]
 //   (generate, interpolate, write, evaluate --checkpoint: [--average N] draws from the generator
 //    averaged over F's epoch and the N-1 epochs' checkpoints before it; a run trained with --ema draws
-//    from the moving average)
+//    from the moving average unless --raw-generator)
 // Exit status: 0 success, 1 a runtime error (bad data file, unwritable folder...), 2 bad usage
 // or a request the program refuses.
 #include <CLI/CLI.hpp>
@@ -45,11 +45,12 @@ CLI::Validator file_ending(std::vector<const char*> exts) {
       "FILE");
 }
 
-// --average N, for every subcommand that draws from a checkpoint's generator.
-void add_average_option(CLI::App* sub, int& average) {
-  sub->add_option("--average", average, "Draw from the generator averaged over this checkpoint's epoch and the N-1 before it "
-                                        "(their checkpoint_epoch_E.ckpt files beside it)")
+// --average N and --raw-generator, for every subcommand that draws from a checkpoint's generator.
+void add_generator_options(CLI::App* sub, mnist_dcgan::GeneratorChoice& g) {
+  sub->add_option("--average", g.average, "Draw from the generator averaged over this checkpoint's epoch and the N-1 before it "
+                                          "(their checkpoint_epoch_E.ckpt files beside it)")
       ->capture_default_str()->check(CLI::Range(1, 1000));
+  sub->add_flag("--raw-generator", g.raw, "A run trained with --ema: draw from the trained generator, not its moving average");
 }
 
 // The options every sampling subcommand shares.
@@ -57,7 +58,7 @@ void add_sampling_options(CLI::App* sub, mnist_dcgan::SampleOptions& s, std::vec
   sub->add_option("--checkpoint", s.checkpoint, "Checkpoint file")->required()->check(CLI::ExistingFile);
   sub->add_option("--out", s.out, std::string("Output file (") + exts[0] + (exts.size() > 1 ? " grid or .idx)" : ")"))->required()->check(file_ending(exts));
   sub->add_option("--seed", s.seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
-  add_average_option(sub, s.average);
+  add_generator_options(sub, s.generator);
 }
 
 // Runs what the command line asked for; exit status 0, 1 (runtime error) or 2 (refused request).
@@ -134,7 +135,7 @@ int main(int argc, char** argv) {
   eval->add_option("--count", ev.count, "Images to score")->capture_default_str()->check(CLI::Range(20, 1000000));
   eval->add_flag("--confusions", ev.confusions, "Conditional checkpoints: also print the table of class asked for by class given");
   eval->add_option("--seed", ev.seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
-  add_average_option(eval, ev.average);
+  add_generator_options(eval, ev.generator);
   app.require_subcommand(0, 1);
 
   try {
@@ -156,7 +157,9 @@ int main(int argc, char** argv) {
     if (write->parsed()) return mnist_dcgan::run_write(s);
     if (eval->parsed()) {
       if (ev.checkpoint.empty() && !ev.real) throw mnist_dcgan::UsageError("evaluate: needs --checkpoint F or --real");
-      if (ev.real && ev.average > 1) throw mnist_dcgan::UsageError("evaluate --average: averages a checkpoint's generator, and --real scores none");
+      if (ev.real && (ev.generator.average > 1 || ev.generator.raw))
+        throw mnist_dcgan::UsageError(std::string("evaluate ") + (ev.generator.raw ? "--raw-generator" : "--average") +
+                                      ": chooses a checkpoint's generator, and --real scores none");
       if (ev.real && ev.confusions) throw mnist_dcgan::UsageError("evaluate --confusions: needs a conditional --checkpoint (the class each image was asked to be)");
       ev.data_dir = o.data_dir;
       return mnist_dcgan::run_evaluate(ev);

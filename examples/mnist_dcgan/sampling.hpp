@@ -21,9 +21,17 @@ namespace mnist_dcgan {
 
 using namespace ganlite;
 
+// Which of a checkpoint's generators to draw from: averaged over its last `average` epochs; the
+// trained one rather than its moving average (`raw`, runs trained with --ema).
+struct GeneratorChoice {
+  int average = 1;
+  bool raw = false;
+};
+
 struct SampleOptions {
   std::string checkpoint, out, text;
-  int count = 16, rows = 8, steps = 10, styles = 1, average = 1;
+  int count = 16, rows = 8, steps = 10, styles = 1;
+  GeneratorChoice generator;
   std::uint64_t seed = 1;
   std::vector<std::string> classes;  // --digit, --digits, --class, as typed
 };
@@ -39,9 +47,13 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint)
 // --average N: the generator of an end-of-epoch checkpoint averaged with those of the N - 1
 // epochs before it, read from the same folder (checkpoint_epoch_E-1.ckpt, ...), which must hold
 // the same model and settings. N = 1 is the checkpoint itself. A run that kept the generator's
-// moving average (--ema) averages those.
-inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint, int average) {
+// moving average (--ema) averages those, or with `raw` the trained generators.
+inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint, const GeneratorChoice& choice) {
+  const int average = choice.average;
   auto t = trainer_from(checkpoint);
+  if (choice.raw && !t->generator_average())
+    throw UsageError("--raw-generator: " + checkpoint + " keeps no moving average (trained without --ema); its generator is the trained one");
+  t->draw_from_average(!choice.raw);
   if (average <= 1) return t;
   const std::size_t slash = checkpoint.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : checkpoint.substr(0, slash);
@@ -59,6 +71,7 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint,
     if (!std::ifstream(path).good())
       throw UsageError("--average " + std::to_string(average) + ": " + path + " does not exist (train with --checkpoint-every 1 to keep every epoch's)");
     earlier.push_back(trainer_from(path));
+    earlier.back()->draw_from_average(!choice.raw);
     const DcganConfig &a = t->config(), &b = earlier.back()->config();
     const std::string differs = settings_difference(b, a);
     if (!differs.empty() || a.class_names != b.class_names)
@@ -120,7 +133,7 @@ inline Tensor<float> normal_noise(int n, Rng& rng) {
 // --count images; for a conditional model, --count of each requested class, a grid row per class
 // (the same noise vectors in every row) and, for IDX output, an IDX of their labels beside it.
 inline int run_generate(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint, o.average);
+  auto t = trainer_from(o.checkpoint, o.generator);
   const std::vector<int> ks = requested_classes(*t, o);
   Rng rng(o.seed);
   const Tensor<float> noise = normal_noise(o.count, rng);
@@ -157,7 +170,7 @@ inline int run_generate(const SampleOptions& o) {
 // Rows of images walking in a straight line between two random noise vectors; a conditional
 // model draws row r as class r (mod K).
 inline int run_interpolate(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint, o.average);
+  auto t = trainer_from(o.checkpoint, o.generator);
   const int K = t->config().classes;
   Rng rng(o.seed);
   Tensor<float> z({o.rows * o.steps, kNoiseDim});
@@ -179,7 +192,7 @@ inline int run_interpolate(const SampleOptions& o) {
 // --text as handwriting: one line per style, each line in one hand (one noise vector for all its
 // characters), a space a blank cell. Only for a conditional model of the digits 0-9.
 inline int run_write(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint, o.average);
+  auto t = trainer_from(o.checkpoint, o.generator);
   const DcganConfig& c = t->config();
   const bool digits = c.classes == 10 && class_index(c.class_names, "0") == 0 && c.class_names[9] == "9";
   if (!digits) throw UsageError("write needs a checkpoint of the digits 0-9 trained with --conditional; " + o.checkpoint + " holds " +

@@ -181,8 +181,10 @@ class GanTrainer {
   Sequential<T>& generator() { return gen_; }
   Sequential<T>& discriminator() { return disc_; }
   Sequential<T>* generator_average() { return gen_avg_.get(); }  // nullptr without generator_ema
-  // The generator that generate() and sample_fixed() draw from: the average when there is one.
-  Sequential<T>& sampling_generator() { return gen_avg_ ? *gen_avg_ : gen_; }
+  // The generator that generate() and sample_fixed() draw from: the average when there is one,
+  // unless draw_from_average(false) asked for G itself.
+  Sequential<T>& sampling_generator() { return gen_avg_ && draw_average_ ? *gen_avg_ : gen_; }
+  void draw_from_average(bool yes) { draw_average_ = yes; }
   Adam<T>& generator_optimizer() { return gen_opt_; }
   Adam<T>& discriminator_optimizer() { return disc_opt_; }
   Rng& data_rng() { return data_rng_; }
@@ -254,6 +256,7 @@ class GanTrainer {
   Rng init_rng_, data_rng_, dropout_rng_;
   Sequential<T> gen_, disc_;
   std::unique_ptr<Sequential<T>> gen_avg_;  // G's moving average (generator_ema > 0)
+  bool draw_average_ = true;
   Adam<T> gen_opt_, disc_opt_;
   Tensor<T> fixed_noise_, noise_, dlogits_, g_in_, real_in_, fake_in_, d_image_;
   std::vector<int> fake_labels_;
