@@ -132,6 +132,7 @@ TEST_CASE("--ema keeps the generator's moving average: sampling draws from it (-
   const std::string args = "--data " + mnist_dir() + " --out " + out + kRun;
   REQUIRE(run(args + "--ema 0.9 --epochs 1", out + "/log") == 0);
   REQUIRE(read_checkpoint_config(ck).generator_ema == 0.9);
+  CHECK(slurp(out + "/index.html").find("its moving average, decay 0.9 (--ema)") != std::string::npos);  // the report says so
   REQUIRE(run("generate --checkpoint " + ck + " --digit 3 --count 4 --seed 7 --out " + out + "/avg.idx", out + "/g.log") == 0);
   DcganTrainer t(read_checkpoint_config(ck));
   load_checkpoint(t, ck);
