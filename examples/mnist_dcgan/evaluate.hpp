@@ -26,16 +26,15 @@ struct EvalOptions {
 // assigns to that class; and over all images. With `confusions`, the whole table: row r counts
 // the images asked to be class r by the class the classifier gives them.
 inline void print_requested_class_accuracy(const Classified& c, const std::vector<int>& requested, bool confusions) {
-  std::vector<int> asked(10), right(10);
   std::vector<std::array<int, 10>> table(10, std::array<int, 10>{});
-  for (std::size_t i = 0; i < requested.size(); ++i) {
-    const int predicted = argmax_row(c.probs, static_cast<int>(i));
-    ++asked[requested[i]];
-    right[requested[i]] += predicted == requested[i];
-    ++table[requested[i]][predicted];
-  }
+  for (std::size_t i = 0; i < requested.size(); ++i) ++table[requested[i]][argmax_row(c.probs, static_cast<int>(i))];
+  std::vector<int> asked(10), right(10);  // per class asked for: images, and those given that class
   int total = 0;
-  for (int k = 0; k < 10; ++k) total += right[k];
+  for (int k = 0; k < 10; ++k) {
+    for (int v : table[k]) asked[k] += v;
+    right[k] = table[k][k];
+    total += right[k];
+  }
   std::printf("Requested-class accuracy: %.2f%% (%d of %zu)\nPer class:", 100.0 * total / requested.size(), total, requested.size());
   for (int k = 0; k < 10; ++k)
     if (asked[k]) std::printf(" %d:%.1f%%", k, 100.0 * right[k] / asked[k]);

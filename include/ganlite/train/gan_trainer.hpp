@@ -77,8 +77,9 @@ class GanTrainer {
     if (cfg.generator_ema > 0) {
       Rng unused(cfg.seed);  // the average starts as a copy of G, whatever this Rng draws
       gen_avg_ = std::make_unique<Sequential<T>>(make_g(unused));
-      const auto from = gen_.state_tensors(), to = gen_avg_->state_tensors();
-      for (std::size_t i = 0; i < from.size(); ++i) *to[i] = *from[i];
+      averaged_ = gen_.state_tensors();  // the layers own their tensors: these pointers stay valid
+      average_ = gen_avg_->state_tensors();
+      for (std::size_t i = 0; i < averaged_.size(); ++i) *average_[i] = *averaged_[i];
     }
     gen_.set_needs_input_grad(false);
     disc_.set_needs_input_grad(false);
@@ -136,11 +137,10 @@ class GanTrainer {
   void update_generator_average() {
     if (!gen_avg_) return;
     const T b = T(1) - static_cast<T>(cfg_.generator_ema);
-    const auto from = gen_.state_tensors(), to = gen_avg_->state_tensors();
-    for (std::size_t i = 0; i < from.size(); ++i) {
-      const T* g = from[i]->data();
-      T* avg = to[i]->data();
-      for (std::size_t e = 0; e < from[i]->size(); ++e) avg[e] = std::fma(b, g[e] - avg[e], avg[e]);
+    for (std::size_t i = 0; i < averaged_.size(); ++i) {
+      const T* g = averaged_[i]->data();
+      T* avg = average_[i]->data();
+      for (std::size_t e = 0; e < averaged_[i]->size(); ++e) avg[e] = std::fma(b, g[e] - avg[e], avg[e]);
     }
   }
 
@@ -256,6 +256,7 @@ class GanTrainer {
   Rng init_rng_, data_rng_, dropout_rng_;
   Sequential<T> gen_, disc_;
   std::unique_ptr<Sequential<T>> gen_avg_;  // G's moving average (generator_ema > 0)
+  std::vector<Tensor<T>*> averaged_, average_;  // G's state tensors and the average's, pair by pair
   bool draw_average_ = true;
   Adam<T> gen_opt_, disc_opt_;
   Tensor<T> fixed_noise_, noise_, dlogits_, g_in_, real_in_, fake_in_, d_image_;
