@@ -2,15 +2,21 @@
 // averaged), conditioned on the digit, with a small generator and discriminator built from
 // ganlite's layers and trained by the library's GanTrainer and training loop. docs/your_own_gan.md walks through it.
 //
-//   custom_gan [--data DIR] [--epochs 5] [--limit 0] [--seed 0] [--out custom_gan.png] [--checkpoints DIR]
-// Writes a 10 x 8 grid (row r: digit r) and exits 0; exit 1 if training diverges or on bad data.
+//   custom_gan [--data DIR] [--epochs 5] [--limit 0] [--seed 0] [--out custom_gan.png]
+//              [--checkpoints custom_gan_run] [--resume | --restart]
+// Writes a 10 x 8 grid (row r: digit r) and exits 0; exit 1 if training diverges or on bad data,
+// 2 on bad usage or a run folder it may not use; 128 + N after a stop by signal N (a checkpoint
+// of the steps done is in the run folder: --resume continues it). Its run folder follows
+// mnist_dcgan's rules (ganlite/train/run_outputs.hpp).
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/train/gan_checkpoint.hpp>
+#include <ganlite/train/run_outputs.hpp>
 #include <ganlite/train/stop_signal.hpp>
 #include <ganlite/train/training_loop.hpp>
 
@@ -61,50 +67,110 @@ Tensor<float> half_size(const IdxDataset& ds, int count) {
   return x;
 }
 
+// The checkpoint in the run folder that continues this run: the newest one that reads whole;
+// one of other settings or other data is refused (exit 2), never silently continued.
+std::string checkpoint_to_resume(const std::string& dir, GanTrainer<float>& trainer, const ModelSettings& model) {
+  const auto found = newest_readable_checkpoint(dir, read_gan_checkpoint_info, [](const std::string& why) {
+    std::fprintf(stderr, "custom_gan: skipping unusable checkpoint: %s\n", why.c_str());
+  });
+  const GanCheckpointInfo& info = found.second;
+  const std::string differs = gan_settings_difference(info, trainer.gan_config(), model);
+  if (!differs.empty()) throw RunFolderRefused(found.first + ": was trained with other settings than this run's: " + differs);
+  if (info.data_images != trainer.data_images || info.data_fingerprint != trainer.data_fingerprint)
+    throw RunFolderRefused(found.first + ": was trained on other data (" + std::to_string(info.data_images) + " images, this run has " +
+                           std::to_string(trainer.data_images) + "; --data and --limit must be the checkpoint's)");
+  load_gan_checkpoint(trainer, found.first, model);
+  return found.first;
+}
+
+int train(const std::string& data, int epochs, int limit, std::uint64_t seed, const std::string& out, const std::string& run_dir, bool resume,
+          bool restart) {
+  // Everything the run will write is checked before the first step: the picture's folder and
+  // name, and the run folder (made if missing, locked, no other run's files unless --restart).
+  check_can_write(out);
+  make_run_folder(run_dir);
+  const RunFolderLock lock(run_dir);
+  RunOutputs outputs;  // this program writes checkpoints only into its run folder
+  remove_stale_temporaries(run_dir, [&](const std::string& n) { return outputs.is_output(n); });
+  try {
+    const auto removed = prepare_run_folder(run_dir, outputs, resume ? FolderStart::Resume : restart ? FolderStart::Restart : FolderStart::Fresh);
+    if (!removed.empty()) std::printf("--restart: removed %zu checkpoints of the earlier run in %s\n", removed.size(), run_dir.c_str());
+  } catch (const RunFolderHoldsAnotherRun& e) {
+    throw RunFolderRefused(std::string(e.what()) + ": continue that run with --resume, choose other --checkpoints, or start over with --restart (deletes them)");
+  }
+
+  const IdxDataset ds = load_mnist(data, "train");
+  const int n = limit > 0 ? std::min(limit, ds.count) : ds.count;
+  const Tensor<float> images = half_size(ds, n);
+
+  GanConfig cfg;  // everything the trainer needs to know; the models it builds itself
+  cfg.seed = seed, cfg.noise_dim = kNoise, cfg.classes = kClasses, cfg.batch = 64, cfg.fixed_noise_count = 8;
+  cfg.generator_adam = cfg.discriminator_adam = AdamConfig{2e-4, 0.5, 0.999, 1e-7};
+  GanTrainer<float> trainer(cfg, make_small_generator, make_small_discriminator);
+  trainer.data_images = static_cast<std::uint32_t>(n);  // the data's identity, kept in checkpoints and checked on resume
+  trainer.data_fingerprint = (static_cast<std::uint64_t>(crc32_of(ds.pixels.data(), static_cast<std::size_t>(n) * 784)) << 32) |
+                             crc32_of(ds.labels.data(), static_cast<std::size_t>(n));
+  const ModelSettings model = {{"model", "custom_gan_14x14"}};
+  if (resume) {
+    const std::string from = checkpoint_to_resume(run_dir, trainer, model);
+    std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", from.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
+  } else {
+    std::printf("%s\n%s", trainer.generator().summary(cfg.batch).c_str(), trainer.discriminator().summary(cfg.batch).c_str());
+  }
+  std::fflush(stdout);
+
+  // The library's loop: shuffles, batches, the NaN guard, a checkpoint per epoch, and a clean
+  // stop on Ctrl-C, SIGTERM or SIGHUP (a checkpoint of the steps done).
+  LoopSettings loop;
+  loop.epochs = epochs;
+  loop.checkpoint_dir = run_dir;
+  const StopOnSignal stop;
+  LoopHooks<float> hooks;
+  hooks.save_checkpoint = [&](GanTrainer<float>& t, const std::string& path) { save_gan_checkpoint(t, path, model); };
+  hooks.stop_requested = [&] { return stop.requested(); };
+  StepStats last;
+  hooks.after_step = [&](const StepRecord& r) { last = r.stats; };
+  hooks.after_epoch = [&](const EpochRecord& e) {
+    std::printf("epoch %d: D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f\n", e.epoch, last.d_loss, last.g_loss, last.d_real, last.d_fake);
+    std::fflush(stdout);  // a redirected log shows each epoch as it ends
+  };
+  const std::vector<int> labels(ds.labels.begin(), ds.labels.begin() + n);
+  const LoopOutcome outcome = train_gan(trainer, tensor_images(images, labels), loop, hooks);
+  if (outcome.end == LoopEnd::Stopped) {
+    std::printf("Interrupted by signal %d: wrote %s; continue with --resume\n", stop.signal_number(), outcome.checkpoint.c_str());
+    return 128 + stop.signal_number();
+  }
+  write_png(out, make_grid(trainer.sample_fixed(), kClasses, cfg.fixed_noise_count, 3));  // row r: digit r
+  std::printf("Wrote %s\n", out.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit: writes fail with "File too large" instead of killing us
+  std::signal(SIGPIPE, SIG_IGN);  // a reader that went away: a write error, not a death before the stop checkpoint
   CLI::App app{"custom_gan: a small conditional GAN on 14x14 digits, built with ganlite's GanTrainer"};
-  std::string data = examples::default_mnist_dir(), out = "custom_gan.png", checkpoints;
+  std::string data = examples::default_mnist_dir(), out = "custom_gan.png", run_dir = "custom_gan_run";
   int epochs = 5, limit = 0;
   std::uint64_t seed = 0;
+  bool resume = false, restart = false;
   app.add_option("--data", data, examples::kMnistDirHelp)->check(CLI::ExistingDirectory);
   app.add_option("--epochs", epochs, "Epochs")->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--limit", limit, "Use only the first N training images (0: all)")->check(CLI::Range(0, 100000000));
   app.add_option("--seed", seed, "Random seed")->capture_default_str()->check(examples::unsigned_64());
   app.add_option("--out", out, "Output PNG: a row of samples per digit")->capture_default_str();
-  app.add_option("--checkpoints", checkpoints, "Write a checkpoint after every epoch into this existing folder")->check(CLI::ExistingDirectory);
-  CLI11_PARSE(app, argc, argv);
+  app.add_option("--checkpoints", run_dir, "Run folder (made if missing): a checkpoint after every epoch and at a stop")->capture_default_str();
+  auto* resume_flag = app.add_flag("--resume", resume, "Continue the run in --checkpoints from its newest good checkpoint");
+  app.add_flag("--restart", restart, "Start over in a --checkpoints folder that holds an earlier run: deletes its checkpoints first")->excludes(resume_flag);
+  if (const int parsed = examples::parse_command_line(app, argc, argv); parsed >= 0) return parsed;
+  int rc = 1;
   try {
-    const IdxDataset ds = load_mnist(data, "train");
-    const int n = limit > 0 ? std::min(limit, ds.count) : ds.count;
-    const Tensor<float> images = half_size(ds, n);
-
-    GanConfig cfg;  // everything the trainer needs to know; the models it builds itself
-    cfg.seed = seed, cfg.noise_dim = kNoise, cfg.classes = kClasses, cfg.batch = 64, cfg.fixed_noise_count = 8;
-    cfg.generator_adam = cfg.discriminator_adam = AdamConfig{2e-4, 0.5, 0.999, 1e-7};
-    GanTrainer<float> trainer(cfg, make_small_generator, make_small_discriminator);
-    std::printf("%s\n%s", trainer.generator().summary(cfg.batch).c_str(), trainer.discriminator().summary(cfg.batch).c_str());
-
-    // The library's loop: shuffles, batches, the NaN guard, a checkpoint per epoch if asked for,
-    // and a clean stop on Ctrl-C (a checkpoint of the steps done).
-    LoopSettings loop;
-    loop.epochs = epochs;
-    loop.checkpoint_dir = checkpoints;
-    const StopOnSignal stop;
-    LoopHooks<float> hooks;
-    hooks.save_checkpoint = [](GanTrainer<float>& t, const std::string& path) { save_gan_checkpoint(t, path, {{"model", "custom_gan_14x14"}}); };
-    hooks.stop_requested = [&] { return stop.requested(); };
-    StepStats last;
-    hooks.after_step = [&](const StepRecord& r) { last = r.stats; };
-    hooks.after_epoch = [&](const EpochRecord& e) {
-      std::printf("epoch %d: D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f\n", e.epoch, last.d_loss, last.g_loss, last.d_real, last.d_fake);
-    };
-    const std::vector<int> labels(ds.labels.begin(), ds.labels.begin() + n);
-    if (train_gan(trainer, tensor_images(images, labels), loop, hooks).end == LoopEnd::Stopped) return 128 + stop.signal_number();
-    write_png(out, make_grid(trainer.sample_fixed(), kClasses, cfg.fixed_noise_count, 3));  // row r: digit r
-    std::printf("Wrote %s\n", out.c_str());
-    return examples::exit_status(0);
+    rc = train(data, epochs, limit, seed, out, run_dir, resume, restart);
+  } catch (const RunFolderRefused& e) {
+    std::fprintf(stderr, "custom_gan: %s\n", e.what());
+    rc = 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "custom_gan: error: %s\n", e.what());
-    return 1;
+    rc = 1;
   }
+  return examples::exit_status(rc);
 }

@@ -166,7 +166,10 @@ int predict(const std::string& model_path, const std::string& image, const std::
     const IdxData l = read_idx(labels_path, 1);
     if (static_cast<int>(l.dims[0]) != n) throw IoError(labels_path + ": label count differs from " + idx);
     int right = 0;
-    for (int i = 0; i < n; ++i) right += argmax_row(c.probs, i) == l.bytes[i];
+    for (int i = 0; i < n; ++i) {  // as training refuses them (load_mnist): a label the classifier can't give
+      if (l.bytes[i] > 9) throw IoError(labels_path + ": label " + std::to_string(l.bytes[i]) + " at item " + std::to_string(i) + " is not a digit");
+      right += argmax_row(c.probs, i) == l.bytes[i];
+    }
     std::printf("accuracy: %.2f%% (%d of %d)\n", 100.0 * right / n, right, n);
   }
   return 0;
@@ -196,13 +199,9 @@ int main(int argc, char** argv) {
   pred->add_option("--labels", labels, "IDX1 labels for --idx: also print the accuracy")->check(CLI::ExistingFile)->needs(idx_opt);
   img_opt->excludes(idx_opt);
   app.require_subcommand(0, 1);
-  try {
-    app.parse(argc, argv);
-    if (*pred && image.empty() && idx.empty()) throw CLI::RequiredError("predict needs --image or --idx");
-  } catch (const CLI::CallForHelp& e) {
-    return examples::exit_status(app.exit(e));
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
+  if (const int parsed = examples::parse_command_line(app, argc, argv); parsed >= 0) return parsed;
+  if (*pred && image.empty() && idx.empty()) {
+    std::fprintf(stderr, "predict needs --image or --idx\nRun with --help for more information.\n");
     return 2;
   }
   try {

@@ -25,6 +25,8 @@ struct EvalOptions {
 // For each class asked of a conditional generator, the share of its images the classifier
 // assigns to that class; and over all images. With `confusions`, the whole table: row r counts
 // the images asked to be class r by the class the classifier gives them.
+inline constexpr int kClassifierClasses = 10;  // make_mnist_classifier's outputs
+
 inline void print_requested_class_accuracy(const Classified& c, const std::vector<int>& requested, bool confusions) {
   std::vector<std::array<int, 10>> table(10, std::array<int, 10>{});
   for (std::size_t i = 0; i < requested.size(); ++i) ++table[requested[i]][argmax_row(c.probs, static_cast<int>(i))];
@@ -53,6 +55,9 @@ inline void print_requested_class_accuracy(const Classified& c, const std::vecto
 inline int run_evaluate(const EvalOptions& o) {
   if (o.confusions && !o.real && read_checkpoint_config(o.checkpoint).classes == 0)
     throw UsageError("evaluate --confusions: " + o.checkpoint + " holds an unconditional model; its images were not asked to be any class");
+  if (!o.real && read_checkpoint_config(o.checkpoint).classes > kClassifierClasses)
+    throw UsageError("evaluate: " + o.checkpoint + " holds a model of " + std::to_string(read_checkpoint_config(o.checkpoint).classes) +
+                     " classes; the classifier tells " + std::to_string(kClassifierClasses) + ", so it can't say whether an image is the class asked for");
   Rng init(0), drop(0);
   Sequential<float> clf = make_mnist_classifier<float>(init, drop);
   load_weights(clf, o.classifier);

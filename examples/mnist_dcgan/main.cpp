@@ -16,8 +16,11 @@
 // Exit status: 0 success, 1 a runtime error (bad data file, unwritable folder...), 2 bad usage
 // or a request the program refuses.
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
@@ -38,8 +41,9 @@ CLI::Validator file_ending(std::vector<const char*> exts) {
   for (const char* e : exts) names += std::string(names.empty() ? "" : " or ") + e;
   return CLI::Validator(
       [exts, names](std::string& s) -> std::string {
+        const std::string base = s.substr(s.find_last_of('/') + 1);
         for (const char* e : exts)
-          if (ends_with(s, e)) return "";
+          if (ends_with(base, e)) return base.size() > std::strlen(e) ? "" : "'" + s + "' has no name before " + e;
         return "must end in " + names;
       },
       "FILE");
@@ -62,10 +66,24 @@ void add_sampling_options(CLI::App* sub, mnist_dcgan::SampleOptions& s, std::vec
 }
 
 // Runs what the command line asked for; exit status 0, 1 (runtime error) or 2 (refused request).
+bool g_agreed_stop = false;  // every process refused alike: none has to end the others
+
 template <class Work>
 int run(Work work) {
   try {
     return work();
+  } catch (const mnist_dcgan::ProcessesDisagree& e) {
+    if (*e.what()) std::fprintf(stderr, "mnist_dcgan: %s\n", e.what());
+    g_agreed_stop = true;
+    return 2;
+  } catch (const std::bad_alloc& e) {  // ganlite::OutOfMemory says how much; the run's need and the limit are said here
+    std::string limit;
+    struct rlimit rl {};
+    if (::getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+      limit = "; this process may use " + std::to_string(rl.rlim_cur >> 20) + " MiB of address space (ulimit -v)";
+    std::fprintf(stderr, "mnist_dcgan: error: %s%s%s%s\n", e.what(), mnist_dcgan::memory_need.empty() ? "" : "; ",
+                 mnist_dcgan::memory_need.c_str(), limit.c_str());
+    return 1;
   } catch (const mnist_dcgan::UsageError& e) {
     std::fprintf(stderr, "mnist_dcgan: %s\n", e.what());
     return 2;
@@ -81,6 +99,9 @@ int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) then makes writes fail with EFBIG, reported like a full disk,
   // instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
+  // A reader that went away (`| tee log` closed with the terminal) makes a write fail with EPIPE,
+  // said as an error, instead of killing the run before it can save its checkpoint.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"mnist_dcgan: train the seed DCGAN on MNIST (default), or draw from a trained generator"};
   app.set_help_all_flag("--help-all", "Help for every subcommand");
   app.fallthrough();  // lets `evaluate --data DIR` use the main --data option
@@ -138,20 +159,12 @@ int main(int argc, char** argv) {
   add_generator_options(eval, ev.generator);
   app.require_subcommand(0, 1);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return examples::exit_status(app.exit(e));
-  } catch (const CLI::CallForAllHelp& e) {
-    return examples::exit_status(app.exit(e));
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints the message
-    return 2;
-  }
+  if (const int parsed = examples::parse_command_line(app, argc, argv); parsed >= 0) return parsed;
   for (int d : digit) s.classes.push_back(std::to_string(d));
   for (char c : digits) s.classes.push_back(std::string(1, c));
   std::unique_ptr<Communicator> processes;  // training: this process, or those of mpirun
   const int status = run([&] {
+    if (gen->parsed() || interp->parsed() || write->parsed()) check_can_write(s.out);  // said now, not after the work
     if (gen->parsed()) return mnist_dcgan::run_generate(s);
     if (interp->parsed()) return mnist_dcgan::run_interpolate(s);
     if (write->parsed()) return mnist_dcgan::run_write(s);
@@ -168,7 +181,7 @@ int main(int argc, char** argv) {
     return mnist_dcgan::run_training(o, *processes);
   });
   // A failure on one of several processes ends them all (the others may wait in a collective).
-  if (processes && processes->size() > 1 && status != 0 && status < 128) {
+  if (processes && processes->size() > 1 && status != 0 && status < 128 && !g_agreed_stop) {
     std::fflush(nullptr);
     processes->abort_all(status);
   }

@@ -30,6 +30,18 @@ struct LossRow {
   double seconds;
 };
 
+// A request every process of an MPI job refuses alike: process 0 says why, the others nothing
+// (what() is empty there), and no process needs to end the others.
+struct ProcessesDisagree : UsageError {
+  using UsageError::UsageError;
+};
+
+inline std::string hex64(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
 inline std::string epoch_file(const std::string& dir, const char* stem, int epoch, const char* ext) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%s_%04d%s", stem, epoch, ext);

@@ -4,10 +4,12 @@
 // started it, and trains data-parallel (dist/data_parallel.hpp); started alone it never
 // initialises MPI and runs exactly as the build without MPI does.
 #pragma once
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include <ganlite/dist/agreement.hpp>
 #include <ganlite/dist/communicator.hpp>
 #ifdef GANLITE_MNIST_DCGAN_MPI
 #include <ganlite/dist/mpi_communicator.hpp>
@@ -34,6 +36,32 @@ inline std::unique_ptr<ganlite::Communicator> join_processes(int* argc, char*** 
                      " processes, but this mnist_dcgan was built without MPI (install libopenmpi-dev and rebuild)");
 #endif
   return std::make_unique<ganlite::SingleProcess>();
+}
+
+// Every flag that shapes the run, as typed values: all processes of a job must have the same
+// (--threads and --data's path may differ from machine to machine; the data's identity is
+// agreed on after it is read).
+inline ganlite::NamedSettings settings_to_agree(const TrainOptions& o) {
+  auto num = [](double v) {  // every bit of it: 1e-07 and 2e-07 differ
+    char b[40];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return std::string(b);
+  };
+  return {{"--out", o.out_dir}, {"--epochs", std::to_string(o.epochs)}, {"--batch", std::to_string(o.batch)},
+          {"--lr", num(o.lr)}, {"--beta1", num(o.beta1)}, {"--seed", std::to_string(o.seed)},
+          {"--limit", std::to_string(o.limit)}, {"--checkpoint-every", std::to_string(o.checkpoint_every)},
+          {"--shards", std::to_string(o.shards)}, {"--ema", num(o.ema)},
+          {"--conditional", o.conditional ? "yes" : "no"}, {"--resume", o.resume ? "yes" : "no"}, {"--restart", o.restart ? "yes" : "no"}};
+}
+
+// All processes stop together, exit 2, when one of them was started differently (process 0
+// says what differs and where); one process alone always agrees.
+inline void require_agreement(ganlite::Communicator& comm, const ganlite::NamedSettings& mine) {
+  if (comm.size() == 1) return;
+  const std::string differs = ganlite::processes_disagree(comm, mine);
+  if (differs.empty()) return;
+  throw ProcessesDisagree(comm.rank() != 0 ? "" : "the processes of this job were started differently: " + differs +
+                                                      "; start every process with the same flags and data");
 }
 
 }  // namespace mnist_dcgan

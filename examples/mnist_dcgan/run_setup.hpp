@@ -8,6 +8,7 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/run_folder.hpp>
+#include <ganlite/train/run_outputs.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,58 +19,35 @@ namespace mnist_dcgan {
 
 using namespace ganlite;
 
-// The files a training run writes into --out, by their exact names.
-inline bool is_run_output(const std::string& name) {
-  long e = 0, s = 0;
-  if (parse_checkpoint_name(name, &e, &s)) return true;
-  if (parse_numbered_name(name, "image_at_epoch_", ".png", &e)) return true;
-  for (const char* f : {"losses.csv", "losses.svg", "training.gif", "index.html"})
-    if (name == f) return true;
-  return false;
+// The files a training run writes into --out (checkpoints, grids, losses, GIF, page), and what
+// proves an older version of this program wrote one that carries no mark (authorship.hpp).
+inline const char* kLossCsvHeader = "epoch,step,d_loss,g_loss,d_real,d_fake,seconds\n";
+inline const RunOutputs& run_outputs() {
+  static const RunOutputs r = [] {
+    RunOutputs o;
+    o.names = {"losses.csv", "losses.svg", "training.gif", "index.html"};
+    o.numbered = {{"image_at_epoch_", ".png"}};
+    o.fresh_may_replace = {"index.html"};  // the page of a run stopped before its first epoch
+    o.signatures = {kLossCsvHeader, "DCGAN losses (thin: per step", "id=\"lossChart\""};
+    return o;
+  }();
+  return r;
 }
+inline bool is_run_output(const std::string& name) { return run_outputs().is_output(name); }
 
-inline void make_dirs(const std::string& path) {
-  std::string cur;
-  std::stringstream ss(path);
-  std::string part;
-  if (!path.empty() && path[0] == '/') cur = "/";
-  while (std::getline(ss, part, '/')) {
-    if (part.empty()) continue;
-    cur += part + "/";
-    if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) throw IoError("cannot create folder " + cur + ": " + std::strerror(errno));
+// The folder ready for this run (run_outputs.hpp): a fresh run refuses another run's files
+// unless --restart, which deletes them; no run overwrites or deletes a file it can't prove it
+// wrote; the longest name the run writes fits.
+inline void prepare_folder(const TrainOptions& o) {
+  try {
+    const auto start = o.resume ? FolderStart::Resume : o.restart ? FolderStart::Restart : FolderStart::Fresh;
+    const std::vector<std::string> removed = prepare_run_folder(o.out_dir, run_outputs(), start);
+    if (!removed.empty()) std::printf("--restart: removed %zu files of the earlier run in %s\n", removed.size(), o.out_dir.c_str());
+  } catch (const RunFolderHoldsAnotherRun& e) {
+    throw UsageError(std::string(e.what()) + ": continue that run with --resume, choose another --out, or start over with --restart (deletes them)");
+  } catch (const RunFolderRefused& e) {
+    throw UsageError(e.what());
   }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw IoError("output folder " + path + " is not a folder");
-  if (::access(path.c_str(), W_OK) != 0) throw IoError("output folder " + path + " is not writable: " + std::strerror(errno));
-}
-
-// The run outputs already in dir (names only, sorted), the lock file aside.
-inline std::vector<std::string> run_outputs_in(const std::string& dir) {
-  std::vector<std::string> found;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d))
-      if (is_run_output(e->d_name)) found.push_back(e->d_name);
-    closedir(d);
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-// A fresh run (no --resume) needs a folder without another run's files, or --restart, which
-// deletes those files (by their exact names; nothing else in the folder is touched).
-inline void prepare_fresh_folder(const TrainOptions& o) {
-  const std::vector<std::string> old = run_outputs_in(o.out_dir);
-  const bool only_page = old.size() == 1 && old[0] == "index.html";  // a run stopped before its first epoch
-  if (old.empty() || only_page) return;
-  if (o.restart) {
-    for (const auto& f : old) ::unlink((o.out_dir + "/" + f).c_str());
-    std::printf("--restart: removed %zu files of the earlier run in %s\n", old.size(), o.out_dir.c_str());
-    return;
-  }
-  const std::vector<CheckpointFile> ckpts = find_checkpoints(o.out_dir);
-  std::string example = ckpts.empty() ? old.front() : ckpts.front().path.substr(o.out_dir.size() + 1);
-  throw UsageError("output folder " + o.out_dir + " already holds another run's files (" + std::to_string(old.size()) + ", e.g. " + example +
-                   "): continue that run with --resume, choose another --out, or start over with --restart (deletes them)");
 }
 
 // The fingerprint of the training files: CRC32 of the images' bytes and of the labels'.

@@ -72,11 +72,18 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint,
       throw UsageError("--average " + std::to_string(average) + ": " + path + " does not exist (train with --checkpoint-every 1 to keep every epoch's)");
     earlier.push_back(trainer_from(path));
     earlier.back()->draw_from_average(!choice.raw);
-    const DcganConfig &a = t->config(), &b = earlier.back()->config();
-    const std::string differs = settings_difference(b, a);
-    if (!differs.empty() || a.class_names != b.class_names)
-      throw UsageError("--average " + std::to_string(average) + ": " + path + " is not the same run as " + checkpoint + " (" +
-                       (differs.empty() ? "other class names" : differs) + ")");
+    const DcganTrainer& o = *earlier.back();
+    const DcganConfig &a = t->config(), &b = o.config();
+    std::string differs = settings_difference(b, a);
+    if (differs.empty() && a.class_names != b.class_names) differs = "other class names";
+    // One run's checkpoints hold the same data identity (files before version 3: none, 0).
+    if (differs.empty() && (o.data_images != t->data_images || o.data_fingerprint != t->data_fingerprint))
+      differs = "trained on other data: " + std::to_string(o.data_images) + " images, fingerprint " + hex64(o.data_fingerprint) + ", where " +
+                checkpoint + " has " + std::to_string(t->data_images) + " images, fingerprint " + hex64(t->data_fingerprint);
+    if (differs.empty() && o.epoch != e) differs = "it holds epoch " + std::to_string(o.epoch) + ", not " + std::to_string(e) + " as its name says";
+    if (!differs.empty())
+      throw UsageError("--average " + std::to_string(average) + ": " + path + " is not of the same run as " + checkpoint + " (" + differs +
+                       "); only one run's checkpoints can be averaged");
     generators.push_back(&earlier.back()->sampling_generator());
   }
   average_models(t->sampling_generator(), generators);
@@ -135,6 +142,9 @@ inline Tensor<float> normal_noise(int n, Rng& rng) {
 inline int run_generate(const SampleOptions& o) {
   auto t = trainer_from(o.checkpoint, o.generator);
   const std::vector<int> ks = requested_classes(*t, o);
+  const bool idx = o.out.size() > 4 && o.out.compare(o.out.size() - 4, 4, ".idx") == 0;
+  const std::string lpath = idx && !ks.empty() ? o.out.substr(0, o.out.size() - 4) + "-labels.idx" : "";
+  if (!lpath.empty()) check_can_write(lpath);  // both files of the pair can be written, said before any work
   Rng rng(o.seed);
   const Tensor<float> noise = normal_noise(o.count, rng);
   const int rows = ks.empty() ? 1 : static_cast<int>(ks.size()), n = o.count * rows;
@@ -145,17 +155,15 @@ inline int run_generate(const SampleOptions& o) {
     if (!ks.empty()) labels.insert(labels.end(), o.count, ks[r]);
   }
   const Tensor<float> all = generate_images(*t, z, labels);
-  const bool idx = o.out.size() > 4 && o.out.compare(o.out.size() - 4, 4, ".idx") == 0;
   if (idx) {
     std::vector<std::uint8_t> bytes;
     bytes.reserve(all.size());
     for (float v : all) bytes.push_back(to_byte(v));
-    write_idx(o.out, {static_cast<std::uint32_t>(n), 28, 28}, bytes);
-    if (!labels.empty()) {
-      const std::string lpath = o.out.substr(0, o.out.size() - 4) + "-labels.idx";
-      write_idx(lpath, {static_cast<std::uint32_t>(n)}, std::vector<std::uint8_t>(labels.begin(), labels.end()));
-      std::printf("Wrote their labels to %s\n", lpath.c_str());
-    }
+    std::vector<std::pair<std::string, std::string>> files = {{o.out, idx_bytes({static_cast<std::uint32_t>(n), 28, 28}, bytes)}};
+    if (!lpath.empty())  // classes are at most 256 (kMaxDcganClasses): each label fits its byte
+      files.push_back({lpath, idx_bytes({static_cast<std::uint32_t>(n)}, std::vector<std::uint8_t>(labels.begin(), labels.end()))});
+    write_files_atomic(files);  // the images and their labels whole, or neither
+    if (!lpath.empty()) std::printf("Wrote their labels to %s\n", lpath.c_str());
   } else if (ks.empty()) {
     const int cols = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n))));
     write_png(o.out, make_grid(all, (n + cols - 1) / cols, cols, 2));

@@ -21,6 +21,7 @@
 #include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/stop_signal.hpp>
 #include <ganlite/train/training_loop.hpp>
+#include <ganlite/report/run_report.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ namespace mnist_dcgan {
 using namespace ganlite;
 
 inline std::string csv_text(const std::vector<LossRow>& rows) {
-  std::string s = "epoch,step,d_loss,g_loss,d_real,d_fake,seconds\n";
+  std::string s = kLossCsvHeader;
   char buf[160];
   for (const auto& r : rows) {
     std::snprintf(buf, sizeof buf, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", r.epoch, r.step, r.d_loss, r.g_loss, r.d_real, r.d_fake, r.seconds);
@@ -48,7 +49,8 @@ inline std::string csv_text(const std::vector<LossRow>& rows) {
 // Rows of an existing losses.csv up to `steps` steps into epoch `epoch` (to continue it after --resume).
 inline std::vector<LossRow> read_csv_until(const std::string& path, int epoch, int steps) {
   std::vector<LossRow> rows;
-  std::ifstream f(path);
+  if (::access(path.c_str(), F_OK) != 0) return rows;
+  std::istringstream f(read_file(path));  // a regular file only: never waits on a FIFO
   std::string line;
   std::getline(f, line);  // header
   while (std::getline(f, line)) {
@@ -130,13 +132,36 @@ inline std::string format_seconds(double s) {
 // The newest checkpoint in --out that is whole, and its settings; the damaged ones newer than it
 // are named, with why, and skipped.
 inline std::pair<std::string, detail::CheckpointHeader> newest_good_checkpoint(const std::string& dir, bool say_why) {
+  // Reading a version 4 file checks every tensor (finite values included); an older one is
+  // loaded on trial, so that whatever is wrong with a checkpoint skips it here.
+  auto read = [](const std::string& path) {
+    detail::CheckpointHeader h = read_checkpoint_info(path);
+    if (h.version < 4) {
+      DcganTrainer t(h.config);
+      load_checkpoint(t, path);
+    }
+    return h;
+  };
   try {
-    return newest_readable_checkpoint(dir, read_checkpoint_info, [say_why](const std::string& why) {
+    return newest_readable_checkpoint(dir, read, [say_why](const std::string& why) {
       if (say_why) std::fprintf(stderr, "mnist_dcgan: skipping unusable checkpoint: %s\n", why.c_str());
     });
   } catch (const IoError& e) {
     throw IoError(std::string("--resume: ") + e.what());
   }
+}
+
+// What a training run needs in memory, said when an allocation fails (set once the run's data is
+// known). The figure: the tensors of both networks at this batch, their gradients and Adam's
+// moments, the training images as bytes and as floats, and the program itself; docs/reliability.md
+// has the measured peaks it is checked against.
+inline std::string memory_need;
+inline std::string memory_note(const TrainOptions& o, int images) {
+  const double mb = 1e6, per_image = 9.5e5 / 256 * 256 / 256;  // activations and their gradients per batch image (bytes), measured
+  const double need = 260 * mb + images * (784.0 * 5) + o.batch * per_image;
+  char b[200];
+  std::snprintf(b, sizeof b, "training with --batch %d on %d images needs about %.0f MB", o.batch, images, need / mb);
+  return b;
 }
 
 // Shards the processes can share, and that every batch can be cut into (the last one of an
@@ -182,17 +207,20 @@ inline int run_training(TrainOptions o, Communicator& comm) {
   set_num_threads(o.threads);
   o.processes = comm.size();
   const bool lead = comm.rank() == 0;
+  require_agreement(comm, settings_to_agree(o));  // before anything that all processes must do alike
   std::unique_ptr<RunFolderLock> lock;
   if (lead) {
-    make_dirs(o.out_dir);  // exists, is a folder, is writable: said now, not after an epoch
+    make_run_folder(o.out_dir);  // exists, is a folder, is writable: said now, not after an epoch
     lock = std::make_unique<RunFolderLock>(o.out_dir);  // held until this function returns, or the process ends
     remove_stale_temporaries(o.out_dir, is_run_output);
-    if (!o.resume) prepare_fresh_folder(o);
+    prepare_folder(o);
   }
   const IdxDataset ds = load_mnist(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
   const int steps = steps_per_epoch(count, o.batch);
   const std::uint64_t fingerprint = data_fingerprint(ds);
+  require_agreement(comm, {{"training images", std::to_string(count)}, {"fingerprint of the training files (--data)", hex64(fingerprint)}});
+  memory_need = memory_note(o, count);
   check_shards(o, count, comm.size());
 
   DcganConfig config;
@@ -233,6 +261,8 @@ inline int run_training(TrainOptions o, Communicator& comm) {
 
   // index.html: written after every epoch, at a signal stop, at the end and on failure. A page
   // that can't be written costs a warning, never the run.
+  // A second signal ends the process at once; the page it leaves says so (StopOnSignal's last words).
+  StopOnSignal stop;  // SIGINT / SIGTERM / SIGHUP: a checkpoint, then exit 128 + signal; a second one exits at once
   const auto settings = run_settings(o, count, num_threads(), gemm_kernel_name(active_gemm_kernel()));
   auto publish = [&](RunState state, const std::string& detail) {
     if (!lead) return;
@@ -240,13 +270,20 @@ inline int run_training(TrainOptions o, Communicator& comm) {
       RunReport r = make_report(o, rows, trainer.epoch, steps, settings, newest_ckpt);
       r.state = state;
       r.state_detail = detail;
-      write_run_report(o.out_dir + "/index.html", r);
+      const std::string page = o.out_dir + "/index.html";
+      write_run_report(page, r);
+      if (state == RunState::Running) {
+        r.state = RunState::Stopped;
+        r.state_detail = "ended at once by a second signal during epoch " + std::to_string(trainer.epoch + 1) +
+                         ", before its stop checkpoint: the steps since " + (newest_ckpt.empty() ? "the start" : newest_ckpt) +
+                         " are lost; continue with --resume";
+      }
+      stop.on_forced_exit(page, run_report_html(r));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "mnist_dcgan: warning: could not write the report %s/index.html: %s\n", o.out_dir.c_str(), e.what());
     }
   };
 
-  const StopOnSignal stop;  // SIGINT / SIGTERM: a checkpoint, then exit 128 + signal; a second one exits at once
   const std::string by_signal = "by signal ";
   LoopSettings loop;
   loop.epochs = o.epochs;

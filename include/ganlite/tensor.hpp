@@ -4,6 +4,7 @@
 // whole batch is one im2col plus one GEMM and its output is already NHWC.
 #pragma once
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <numeric>
@@ -51,6 +52,21 @@ inline void* allocate_aligned_bytes(std::size_t bytes) {
 
 // 64-byte aligned storage, so SIMD kernels may use aligned loads on tensor starts and rows
 // of packed panels never straddle more cache lines than needed; huge pages for large buffers.
+// An allocation that failed, with its size: "out of memory: could not allocate 1536.0 MB for a
+// tensor" says more than std::bad_alloc's "std::bad_alloc" (a process under `ulimit -v`, say).
+class OutOfMemory : public std::bad_alloc {
+ public:
+  explicit OutOfMemory(std::size_t bytes) : bytes_(bytes) {
+    std::snprintf(what_, sizeof what_, "out of memory: could not allocate %.1f MB for a tensor", static_cast<double>(bytes) / 1e6);
+  }
+  const char* what() const noexcept override { return what_; }
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  std::size_t bytes_;
+  char what_[96];
+};
+
 template <class T>
 struct AlignedAllocator {
   using value_type = T;
@@ -58,7 +74,7 @@ struct AlignedAllocator {
   template <class U> AlignedAllocator(const AlignedAllocator<U>&) {}
   T* allocate(std::size_t n) {
     void* p = allocate_aligned_bytes(n * sizeof(T));
-    if (!p) throw std::bad_alloc();
+    if (!p) throw OutOfMemory(n * sizeof(T));
     return static_cast<T*>(p);
   }
   void deallocate(T* p, std::size_t) { std::free(p); }

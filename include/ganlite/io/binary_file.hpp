@@ -16,6 +16,8 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ganlite {
 
@@ -55,10 +57,21 @@ class ByteWriter {
   std::string buf_;
 };
 
-inline void write_file_atomic(const std::string& path, const std::string& bytes) {
+namespace detail {
+inline std::string folder_of(const std::string& path) {
   const std::size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-  // NAME.tmp.PID.XXXXXX: the PID lets a later run tell a dead writer's leftover from a live one's file.
+  return slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+}
+inline void sync_folder(const std::string& dir) {
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {  // make a rename itself durable
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+// Writes bytes to a new temporary beside path, NAME.tmp.PID.XXXXXX (the PID lets a later run tell
+// a dead writer's leftover from a live one's file), fsync'd; returns its name.
+inline std::string stage_file(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + ".XXXXXX";
   const int fd = mkstemp(tmp.data());
   if (fd < 0) throw IoError("cannot write " + path + ": " + std::strerror(errno));
@@ -84,16 +97,54 @@ inline void write_file_atomic(const std::string& path, const std::string& bytes)
     ::unlink(tmp.c_str());
     throw IoError("cannot write " + path + " (close): " + std::strerror(e));
   }
+  return tmp;
+}
+}  // namespace detail
+
+inline void write_file_atomic(const std::string& path, const std::string& bytes) {
+  const std::string tmp = detail::stage_file(path, bytes);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int e = errno;
     ::unlink(tmp.c_str());
     throw IoError("cannot write " + path + " (rename): " + std::strerror(e));
   }
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {  // make the rename itself durable
-    ::fsync(dfd);
-    ::close(dfd);
+  detail::sync_folder(detail::folder_of(path));
+}
+
+// Files that belong together (images and their labels): all are written, or none is. Each is
+// staged whole first; only then are they renamed into place, and if a rename fails the ones
+// already in place are removed again.
+inline void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> staged;
+  try {
+    for (const auto& [path, bytes] : files) staged.push_back(detail::stage_file(path, bytes));
+  } catch (...) {
+    for (const auto& t : staged) ::unlink(t.c_str());
+    throw;
   }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (::rename(staged[i].c_str(), files[i].first.c_str()) == 0) continue;
+    const int e = errno;
+    for (std::size_t j = 0; j < i; ++j) ::unlink(files[j].first.c_str());
+    for (std::size_t j = i; j < files.size(); ++j) ::unlink(staged[j].c_str());
+    throw IoError("cannot write " + files[i].first + " (rename): " + std::strerror(e));
+  }
+  for (const auto& f : files) detail::sync_folder(detail::folder_of(f.first));
+}
+
+// Says now, before any work, whether a file could be written at path later: its folder exists
+// and is writable and the name is not too long, checked by making (and removing) the temporary
+// that write_file_atomic() would make. The file itself is not created or changed.
+inline void check_can_write(const std::string& path) {
+  if (path.empty()) throw IoError("cannot write a file with an empty name");
+  if (path.back() == '/') throw IoError("cannot write " + path + ": names a folder, not a file");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw IoError("cannot write " + path + ": it is a folder");
+  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + ".XXXXXX";
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) throw IoError("cannot write " + path + ": " + std::strerror(errno));
+  ::close(fd);
+  ::unlink(tmp.c_str());
 }
 
 // Opens path for reading if it is a regular file; otherwise says what it is, or why it can't be

@@ -42,6 +42,7 @@ inline void write_gif(const std::string& path, const std::vector<GrayImage>& fra
       EGifPutExtensionBlock(gif, 11, "NETSCAPE2.0") == GIF_ERROR || EGifPutExtensionBlock(gif, 3, loop) == GIF_ERROR ||
       EGifPutExtensionTrailer(gif) == GIF_ERROR)
     fail("loop extension");
+  if (EGifPutComment(gif, "ganlite") == GIF_ERROR) fail("comment");  // the author's mark (authorship.hpp)
   for (const GrayImage& f : frames) {
     if (f.width != w || f.height != h) fail("frames differ in size");
     GraphicsControlBlock gcb{};

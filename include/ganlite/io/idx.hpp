@@ -75,7 +75,8 @@ inline IdxData read_idx(const std::string& path, int expected_rank, std::size_t 
 }
 
 // Writes an unsigned-byte IDX file (plain, uncompressed) atomically.
-inline void write_idx(const std::string& path, const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& bytes) {
+// An unsigned-byte IDX file's bytes: magic, dimensions, values.
+inline std::string idx_bytes(const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& bytes) {
   std::string out;
   auto be32 = [&](std::uint32_t v) {
     for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xff));
@@ -83,7 +84,11 @@ inline void write_idx(const std::string& path, const std::vector<std::uint32_t>&
   be32(0x00000800u | static_cast<std::uint32_t>(dims.size()));
   for (auto d : dims) be32(d);
   out.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  write_file_atomic(path, out);
+  return out;
+}
+
+inline void write_idx(const std::string& path, const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& bytes) {
+  write_file_atomic(path, idx_bytes(dims, bytes));
 }
 
 // A labelled image set: images (N, rows, cols) bytes and N labels.

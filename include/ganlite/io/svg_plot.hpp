@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "authorship.hpp"
 #include "binary_file.hpp"
 
 namespace ganlite {
@@ -41,6 +42,7 @@ inline std::string svg_line_chart(const std::vector<PlotSeries>& series, const s
   char buf[256];
   std::snprintf(buf, sizeof buf, "<svg xmlns='http://www.w3.org/2000/svg' width='%.0f' height='%.0f' font-family='sans-serif' font-size='13'>\n", W, H);
   o += buf;
+  o += std::string(kSvgAuthorMark) + "\n";
   o += "<rect width='100%' height='100%' fill='white'/>\n";
   std::snprintf(buf, sizeof buf, "<text x='%.0f' y='24' text-anchor='middle' font-size='16'>%s</text>\n", W / 2, title.c_str());
   o += buf;

@@ -6,6 +6,7 @@
 // Tensors are Sequential::state_tensors(): per layer, its parameters then its buffers.
 // Loading checks every shape against the model and converts float <-> double if needed.
 #pragma once
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -31,6 +32,14 @@ void write_tensors(ByteWriter& w, const std::vector<Tensor<T>*>& ts) {
 // Reads tensors written by write_tensors with scalar size `scalar_bytes` into `ts`, whose shapes
 // must match; `what` names the thing for errors ("generator", "Adam m"...). All or nothing: the
 // targets are only overwritten once every tensor has been read and checked.
+// A tensor read from a file holds only finite values, or the file is refused naming it: a model
+// or optimizer state with NaN in it would poison everything trained or drawn from it.
+template <class T>
+void require_finite(const ByteReader& r, const Tensor<T>& t, const std::string& what) {
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (!std::isfinite(t[i])) r.fail("holds weights that are not finite (NaN or infinity): " + what + ", element " + std::to_string(i));
+}
+
 template <class T>
 void read_tensors(ByteReader& r, const std::vector<Tensor<T>*>& ts, std::uint32_t scalar_bytes, const std::string& what) {
   const std::uint32_t count = r.u32();
@@ -56,6 +65,7 @@ void read_tensors(ByteReader& r, const std::vector<Tensor<T>*>& ts, std::uint32_
     } else {
       r.fail(what + ": unsupported scalar size " + std::to_string(scalar_bytes));
     }
+    require_finite(r, t, what + " tensor " + std::to_string(k));
   }
   for (std::size_t k = 0; k < ts.size(); ++k) *ts[k] = std::move(staged[k]);
 }

@@ -18,6 +18,7 @@ inline constexpr const char* kReportPage = R"PAGE(<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="generator" content="ganlite">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>@TITLE@</title>
 <style>
@@ -79,7 +80,8 @@ function readHash() {
   const o = {};
   for (const part of location.hash.replace(/^#/, "").split("&")) {
     const kv = part.split("=");
-    if (kv.length === 2) o[kv[0]] = decodeURIComponent(kv[1]);
+    if (kv.length !== 2) continue;
+    try { o[kv[0]] = decodeURIComponent(kv[1]); } catch (e) { /* a cut or hand-edited URL: that part is ignored */ }
   }
   return o;
 }
@@ -171,7 +173,9 @@ function draw(chart, w) {
   let lo = Math.min(...all, Infinity), hi = Math.max(...all, -Infinity);
   if (!isFinite(lo)) { lo = 0; hi = 1; }
   if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
-  const x0 = 0, x1 = Math.max(1, RUN.epochsTotal, N ? X[N - 1] : 0);
+  // The x-axis spans what exists (epochs done, steps drawn), never the planned epochs: a run
+  // asked for 100000 epochs and stopped at 3 draws 3.
+  const x0 = 0, x1 = Math.max(1, RUN.epochsDone, Math.ceil(N ? X[N - 1] : 0));
   const px = (x) => L + (x - x0) / (x1 - x0) * (W - L - R), py = (y) => T + (hi - y) / (hi - lo) * (H - T - B);
   const every = Math.max(1, Math.ceil(x1 / 20));
   for (let e = 0; e <= x1; e++) {

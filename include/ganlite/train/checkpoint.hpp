@@ -15,6 +15,8 @@
 
 namespace ganlite {
 
+inline constexpr int kMaxDcganClasses = 256;
+
 // The model settings a DCGAN checkpoint holds beside the trainer's own.
 inline ModelSettings dcgan_model_settings(const DcganConfig& k) {
   std::string names;
@@ -66,7 +68,11 @@ inline CheckpointHeader header_of(const CheckpointRecord& c, const ByteReader& r
   k.learning_rate = a.learning_rate;
   k.beta1 = a.beta1;
   k.dropout = s.real("dropout");
+  if (!(k.dropout >= 0 && k.dropout < 1)) r.fail("setting dropout = \"" + s.text("dropout") + "\" is not a rate in [0, 1)");
   k.classes = g.config.classes;
+  // The DCGAN's classes are the labels of its data, one byte each (IDX), so at most 256: a file
+  // that says more could be trained on no data, and its labels could not be written.
+  if (k.classes > kMaxDcganClasses) r.fail("has " + std::to_string(k.classes) + " classes; a DCGAN has at most " + std::to_string(kMaxDcganClasses) + " (its labels are bytes)");
   k.generator_ema = g.config.generator_ema;
   k.shards = c.settings.count("shards") ? static_cast<int>(s.whole("shards", 1 << 20)) : 1;  // files before data-parallel training: 1
   if (k.shards < 1) r.fail("setting shards = 0 is not a shard count");

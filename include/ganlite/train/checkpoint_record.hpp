@@ -6,7 +6,8 @@
 //   | u32 tensor count  | per tensor: str name, u32 rank, i32 dims[rank], f32 values
 //   | u32 CRC32 of all before
 // Written atomically (temporary file, fsync, rename). Reading checks magic, version and checksum
-// before anything is parsed, bounds every count and length, and refuses a name given twice.
+// before anything is parsed, bounds every count and length, refuses a name given twice and a tensor
+// holding NaN or infinity (no good run saves one: the training loop stops first).
 // What the keys and names mean is the trainer's business (checkpoint.hpp).
 #pragma once
 #include <cstring>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "../io/binary_file.hpp"
+#include "../io/weights.hpp"
 #include "../tensor.hpp"
 
 namespace ganlite {
@@ -94,6 +96,7 @@ inline CheckpointRecord read_checkpoint_record(ByteReader& r) {
     if (count * sizeof(float) > r.remaining()) r.fail("tensor " + name + " is larger than the file (truncated?)");
     Tensor<float> t(s);
     r.bytes(t.data(), t.size() * sizeof(float));
+    require_finite(r, t, "tensor " + name);
     c.tensors.emplace_back(std::move(name), std::move(t));
   }
   if (r.remaining() != 0) r.fail("unexpected trailing bytes");

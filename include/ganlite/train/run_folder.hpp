@@ -33,8 +33,14 @@ namespace ganlite {
 class RunFolderLock {
  public:
   explicit RunFolderLock(const std::string& dir) : path_(dir + "/.ganlite.lock") {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // Never blocks and never follows a link: a FIFO or a symlink in its place is refused.
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW, 0644);
     if (fd_ < 0) throw IoError("cannot create the lock file " + path_ + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd_);
+      throw IoError("the lock file " + path_ + " is not a regular file; remove it");
+    }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       const int e = errno;
       std::string holder = read_holder();
