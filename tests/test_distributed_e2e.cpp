@@ -15,6 +15,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <map>
+#include <vector>
 #include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/run_folder.hpp>
 #include <string>
@@ -118,4 +120,49 @@ TEST_CASE("shards the processes can't share, or more shards than images, are ref
   CHECK(e2e::slurp(out + ".log").find("--shards 3 is not a multiple of the 2 processes") != std::string::npos);
   CHECK(run("--out " + out + data() + " --limit 66 --batch 64 --shards 4 --epochs 1", out + ".log2") == 2);
   CHECK(e2e::slurp(out + ".log2").find("--shards 4 is more than the 2 images of an epoch's last batch") != std::string::npos);
+}
+
+// Processes started with other flags or data would wait for each other forever (another batch:
+// another number of sums) or end with weights no single setting gives. They all stop at once,
+// exit 2, process 0 naming the setting and the process; nothing is trained or written.
+TEST_CASE("processes started with other settings or data all stop at the start, naming what differs and where") {
+  // mpirun -np 1 mnist_dcgan A : -np 1 mnist_dcgan B
+  auto two_ways = [](const std::string& a, const std::string& b, const std::string& log) {
+    return e2e::run("timeout 300 " + kMpirun, "-np 1 " + kBinary + " " + a + " : -np 1 " + kBinary + " " + b, log);
+  };
+  const std::string base = fresh_dir("disagree");
+  struct Case {
+    std::string rank1, said;
+  };
+  const std::string fashion = "/usr/share/datasets/fashion-mnist";
+  std::vector<Case> cases = {{"--epochs 3", "--epochs is 3 on process 1 of 2, 2 on process 0"},
+                             {"--batch 32", "--batch is 32 on process 1 of 2, 64 on process 0"},
+                             {"--lr 2e-4", "--lr is 0.00020000000000000001 on process 1 of 2"},
+                             {"--seed 4", "--seed is 4 on process 1 of 2, 3 on process 0"},
+                             {"--conditional", "--conditional is yes on process 1 of 2, no on process 0"}};
+  if (::access((fashion + "/train-images-idx3-ubyte.gz").c_str(), R_OK) == 0 || ::access((fashion + "/train-images-idx3-ubyte").c_str(), R_OK) == 0)
+    cases.push_back({"--data " + fashion, "fingerprint of the training files (--data) is "});
+  int k = 0;
+  for (const auto& c : cases) {
+    CAPTURE(c.rank1);
+    const std::string out = base + "/run" + std::to_string(k++);
+    // Process 0 has these; process 1 the same with c.rank1's flag in place of its own.
+    std::map<std::string, std::string> flags = {{"--epochs", "2"}, {"--batch", "64"}, {"--seed", "3"}, {"--data", e2e::mnist_dir()}};
+    auto args = [&](const std::map<std::string, std::string>& f, const std::string& extra) {
+      std::string a = "--out " + out + " --limit 320 --threads 1 --checkpoint-every 1 --shards 2 " + extra;
+      for (const auto& [k2, v] : f) a += " " + k2 + " " + v;
+      return a;
+    };
+    std::map<std::string, std::string> other = flags;
+    std::string extra;
+    const std::size_t space = c.rank1.find(' ');
+    if (space == std::string::npos) extra = c.rank1;
+    else other[c.rank1.substr(0, space)] = c.rank1.substr(space + 1);
+    const int rc = two_ways(args(flags, ""), args(other, extra), out + ".log");
+    CHECK(rc == 2);
+    const std::string log = e2e::slurp(out + ".log");
+    CHECK(log.find("the processes of this job were started differently: " + c.said) != std::string::npos);
+    CHECK(log.find("MPI_ABORT") == std::string::npos);  // all agreed to stop: nobody had to end the others
+    CHECK(ganlite::find_checkpoints(out).empty());
+  }
 }

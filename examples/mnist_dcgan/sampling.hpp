@@ -61,6 +61,9 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint,
   if (!parse_checkpoint_name(checkpoint.substr(slash == std::string::npos ? 0 : slash + 1), &epoch, &step) || step != 0)
     throw UsageError("--average " + std::to_string(average) + ": " + checkpoint +
                      " is not named checkpoint_epoch_E.ckpt, so the epochs before it can't be found");
+  if (t->epoch != epoch)
+    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " holds epoch " + std::to_string(t->epoch) + ", not " +
+                     std::to_string(epoch) + " as its name says, so the epochs before it can't be found by name");
   if (epoch < average)
     throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " is epoch " + std::to_string(epoch) + ", which has only " +
                      std::to_string(epoch - 1) + " epochs before it");

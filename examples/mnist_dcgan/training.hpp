@@ -151,16 +151,16 @@ inline std::pair<std::string, detail::CheckpointHeader> newest_good_checkpoint(c
   }
 }
 
-// What a training run needs in memory, said when an allocation fails (set once the run's data is
-// known). The figure: the tensors of both networks at this batch, their gradients and Adam's
-// moments, the training images as bytes and as floats, and the program itself; docs/reliability.md
-// has the measured peaks it is checked against.
+// What a training run needs in memory (address space, as `ulimit -v` counts it), said when an
+// allocation fails; set once the run's data is known. The figure is fitted to the peak VmPeak of
+// one-epoch runs on 2 threads (docs/reliability.md: 445 MB at --batch 64, 905 MB at 256): the
+// program and both networks, the training images as bytes, and 2.4 MB per image of the batch
+// (activations, their gradients, the convolutions' work buffers).
 inline std::string memory_need;
 inline std::string memory_note(const TrainOptions& o, int images) {
-  const double mb = 1e6, per_image = 9.5e5 / 256 * 256 / 256;  // activations and their gradients per batch image (bytes), measured
-  const double need = 260 * mb + images * (784.0 * 5) + o.batch * per_image;
+  const double need_mb = 245 + images * 785.0 / 1e6 + 2.4 * o.batch;
   char b[200];
-  std::snprintf(b, sizeof b, "training with --batch %d on %d images needs about %.0f MB", o.batch, images, need / mb);
+  std::snprintf(b, sizeof b, "training with --batch %d on %d images needs about %.0f MB", o.batch, images, need_mb);
   return b;
 }
 

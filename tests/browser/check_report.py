@@ -12,6 +12,8 @@ WORK_DIR/run/index.html from file:// and checks, in the page as Chromium renders
   - the slider, moved with the arrow keys and by dragging its value, changes the shown grid and
     the URL (#epoch=E), and a reload keeps the chosen epoch;
   - hovering a chart shows the values under the pointer;
+  - a URL whose hash is not valid (#epoch=%) still shows the page;
+  - a run planned for 100000 epochs and stopped at 3 draws its charts over 3 epochs;
 and writes a screenshot of the whole page.
 
 Chromium is driven through its DevTools protocol over a pipe (--remote-debugging-pipe: JSON
@@ -248,6 +250,25 @@ def main():
             readout = b.eval("document.getElementById('lossReadout').textContent")
             check(readout.startswith("epoch ") and "D loss" in readout and "G loss" in readout,
                   "the values under the pointer are shown: %r" % readout)
+
+            # A cut or hand-edited URL must not blank the page: a bad escape in the hash is ignored.
+            seen = len(b.errors())
+            b.navigate("about:blank")  # (from the same page, a new fragment alone would not load it anew)
+            b.navigate(page + "#epoch=%")
+            check(b.eval("document.getElementById('grid').getAttribute('src')") == "image_at_epoch_%04d.png" % epochs and
+                  len(b.errors()) == seen, "a URL with a broken escape (#epoch=%%) still shows the page: %s" % b.errors()[seen:])
+
+            # A run asked for 100000 epochs and stopped at epoch 3: the charts span what exists.
+            with open(os.path.join(run_dir, "index.html")) as f:
+                html = f.read()
+            planned = html.replace('"epochsTotal":%d' % epochs, '"epochsTotal":100000').replace('"state":"finished"', '"state":"stopped"')
+            check(planned != html, "the page's data says its planned epochs")
+            with open(os.path.join(run_dir, "planned.html"), "w") as f:
+                f.write(planned)
+            b.navigate("file://" + os.path.abspath(os.path.join(run_dir, "planned.html")))
+            lines = b.eval("document.querySelectorAll('#lossChart line.epochline').length")
+            check(lines == epochs + 1, "a run planned for 100000 epochs and stopped at %d draws %d epoch lines: %s" % (epochs, epochs + 1, lines))
+            os.remove(os.path.join(run_dir, "planned.html"))
 
             b.navigate(page)  # the screenshot shows the page as it opens: the newest grid
             take_screenshot(b, screenshot)
