@@ -54,6 +54,11 @@ void check_model_writable(const std::string& model) {
   if (::stat(model.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw std::runtime_error("--model " + model + " is a folder, not a file name");
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw std::runtime_error("--model " + model + ": folder " + dir + " does not exist");
   if (::access(dir.c_str(), W_OK) != 0) throw std::runtime_error("--model " + model + ": folder " + dir + " is not writable: " + std::strerror(errno));
+  try {
+    check_can_write(model);  // and the name fits (a temporary of its length is made and removed)
+  } catch (const IoError& e) {
+    throw std::runtime_error("--model: " + std::string(e.what()));
+  }
 }
 
 int train(const TrainOptions& o) {
