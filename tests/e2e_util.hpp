@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "work_dir.hpp"
+
 namespace e2e {
 
 // MNIST: $GANLITE_MNIST_DIR, else data/mnist of the source tree.
@@ -31,11 +33,7 @@ inline std::string slurp(const std::string& p) {
 }
 
 // An empty folder work/name (removed first if it exists).
-inline std::string fresh_dir(const std::string& work, const std::string& name) {
-  const std::string d = work + "/" + name;
-  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
-  return d;
-}
+inline std::string fresh_dir(const std::string& work, const std::string& name) { return fresh_work_dir(work, name); }
 
 // Starts `binary args` in the background, output to log; returns its pid.
 inline pid_t spawn(const std::string& binary, const std::string& args, const std::string& log) {

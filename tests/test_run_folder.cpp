@@ -15,17 +15,14 @@
 #include <zlib.h>
 
 #include "error_of.hpp"
+#include "work_dir.hpp"
 
 using namespace ganlite;
 
 namespace {
 const std::string kWork = GANLITE_TEST_WORK_DIR;
 
-std::string fresh_dir(const std::string& name) {
-  const std::string d = kWork + "/" + name;
-  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
-  return d;
-}
+std::string fresh_dir(const std::string& name) { return fresh_work_dir(kWork, name); }
 void write_bytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 bool exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
 

@@ -20,17 +20,14 @@
 #include <string>
 
 #include "error_of.hpp"
+#include "work_dir.hpp"
 
 using namespace ganlite;
 
 namespace {
 const std::string kWork = GANLITE_TEST_WORK_DIR;
 
-std::string fresh_dir(const std::string& name) {
-  const std::string d = kWork + "/" + name;
-  REQUIRE(std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()) == 0);
-  return d;
-}
+std::string fresh_dir(const std::string& name) { return fresh_work_dir(kWork, name); }
 bool exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
 int files_in(const std::string& dir) {
   int n = 0;
