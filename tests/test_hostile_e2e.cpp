@@ -266,7 +266,7 @@ TEST_CASE("the classifier's predict refuses labels it can't give, as training do
 
 TEST_CASE("SIGHUP stops a run like SIGINT; a second signal leaves a page that says how the run ended") {
   const std::string d = fresh_dir("hup");
-  const std::string args = "--data " + mnist_dir() + " --out " + d + " --threads 2 --limit 3200 --batch 64 --seed 3 --epochs 3";
+  const std::string args = "--data " + mnist_dir() + " --out " + d + " --threads 2 --limit 1280 --batch 64 --seed 3 --epochs 3";
   pid_t pid = spawn(args, d + "/hup.log");
   REQUIRE(wait_for_text(d + "/hup.log", "Time for epoch 1", 300));
   kill(pid, SIGHUP);
