@@ -47,7 +47,7 @@ class RunFolderLock {
       ::close(fd_);
       if (e == EWOULDBLOCK)
         throw IoError("output folder " + dir + " is in use by another training run (" + holder +
-                      "); wait for it to end, stop it, or choose another --out");
+                      "); wait for it to end, stop it, or choose another folder");
       throw IoError("cannot lock " + path_ + ": " + std::strerror(e));
     }
     const std::string me = "process " + std::to_string(::getpid()) + "\n";
