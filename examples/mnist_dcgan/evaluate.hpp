@@ -53,11 +53,12 @@ inline void print_requested_class_accuracy(const Classified& c, const std::vecto
 }
 
 inline int run_evaluate(const EvalOptions& o) {
-  if (o.confusions && !o.real && read_checkpoint_config(o.checkpoint).classes == 0)
+  const int classes = o.real ? 0 : read_checkpoint_config(o.checkpoint).classes;  // read once, before anything is built
+  if (o.confusions && !o.real && classes == 0)
     throw UsageError("evaluate --confusions: " + o.checkpoint + " holds an unconditional model; its images were not asked to be any class");
-  if (!o.real && read_checkpoint_config(o.checkpoint).classes > kClassifierClasses)
-    throw UsageError("evaluate: " + o.checkpoint + " holds a model of " + std::to_string(read_checkpoint_config(o.checkpoint).classes) +
-                     " classes; the classifier tells " + std::to_string(kClassifierClasses) + ", so it can't say whether an image is the class asked for");
+  if (classes > kClassifierClasses)
+    throw UsageError("evaluate: " + o.checkpoint + " holds a model of " + std::to_string(classes) + " classes; the classifier tells " +
+                     std::to_string(kClassifierClasses) + ", so it can't say whether an image is the class asked for");
   Rng init(0), drop(0);
   Sequential<float> clf = make_mnist_classifier<float>(init, drop);
   load_weights(clf, o.classifier);

@@ -153,7 +153,7 @@ inline std::pair<std::string, detail::CheckpointHeader> newest_good_checkpoint(c
 
 // What a training run needs in memory (address space, as `ulimit -v` counts it), said when an
 // allocation fails; set once the run's data is known. The figure is fitted to the peak VmPeak of
-// one-epoch runs on 2 threads (docs/reliability.md: 445 MB at --batch 64, 905 MB at 256): the
+// one-epoch runs of 512 images on 2 threads (docs/reliability.md: 445 MB at --batch 64, 905 MB at 256): the
 // program and both networks, the training images as bytes, and 2.4 MB per image of the batch
 // (activations, their gradients, the convolutions' work buffers).
 inline std::string memory_need;
