@@ -1,7 +1,7 @@
 // ganlite_bench_mpi: the seed DCGAN's step at batch 256, alone and data-parallel, run under mpirun.
 //   BM_SeedStep            GanTrainer::train_step in this process alone (mnist_dcgan without
 //                          mpirun): the baseline. Run it in one process.
-//   BM_DataParallelStep/S  DataParallelGan::train_step with S shards over the mpirun processes.
+//   BM_DataParallelStep/S  GanTrainer::train_step with S shards over the mpirun processes (shard()).
 //                          Counters: sum_share, the part of the step spent summing over shards
 //                          (gradients and BatchNorm sums: copies, exchange, tree); MB_sent, the
 //                          bytes this process sent per step.
@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <ganlite/dist/data_parallel.hpp>
 #include <ganlite/dist/mpi_communicator.hpp>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/train/dcgan_trainer.hpp>
@@ -55,13 +54,13 @@ void BM_DataParallelStep(benchmark::State& st) {
     return;
   }
   DcganTrainer t(config(shards));
-  DataParallelGan dp(t, dcgan_generator_factory(t.config()), dcgan_discriminator_factory(t.config()), *g_comm, shards);
+  t.shard(*g_comm, shards);
   Rng rng(3);
   const Tensor<float> real = random_batch(rng);
-  dp.train_step(real);
-  const DataParallelGan::Timing before = dp.timing();
-  for (auto _ : st) benchmark::DoNotOptimize(dp.train_step(real));
-  const DataParallelGan::Timing& after = dp.timing();
+  t.train_step(real);
+  const Shards::Timing before = t.timing();
+  for (auto _ : st) benchmark::DoNotOptimize(t.train_step(real));
+  const Shards::Timing& after = t.timing();
   const double steps = static_cast<double>(after.steps - before.steps);
   st.counters["sum_share"] = (after.sum_seconds - before.sum_seconds) / (after.step_seconds - before.step_seconds);
   st.counters["MB_sent"] = static_cast<double>(after.bytes_sent - before.bytes_sent) / steps / 1e6;

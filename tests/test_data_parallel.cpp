@@ -1,5 +1,7 @@
-// The data-parallel step (ganlite/dist/data_parallel.hpp) in one process, on the small
+// The trainer's step run data-parallel (GanTrainer::shard) in one process, on the small
 // conditional GAN of small_gan.hpp (BatchNorm in G, Dropout in D) and on the seed DCGAN:
+//   - 1, 2 and 4 shards: bit for bit the data-parallel step as it was before the step was
+//     written once (tests/reference/data_parallel_reference.hpp), with and without G's average;
 //   - one shard: bit for bit GanTrainer::train_step (weights, BatchNorm statistics, Adam, Rngs);
 //   - 2 and 4 shards: synchronized BatchNorm and the shard-scaled losses make the same step to
 //     float rounding (max |difference| <= 1e-6 * max(1, max |value|) per tensor, after 3 steps;
@@ -11,10 +13,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <ganlite/dist/data_parallel.hpp>
 #include <ganlite/train/dcgan_trainer.hpp>
 #include <vector>
 
+#include "reference/data_parallel_reference.hpp"
 #include "small_gan.hpp"
 #include "trainer_state.hpp"
 
@@ -61,47 +63,60 @@ void check_same_bits(GanTrainer<float>& a, GanTrainer<float>& b) {
 
 }  // namespace
 
+TEST_CASE("1, 2 and 4 shards: the step as the frozen data-parallel reference makes it, bit for bit (with G's average too)") {
+  const auto data = batches(3, 8, {4, 4, 2});
+  for (double ema : {0.0, 0.9})
+    for (int shards : {1, 2, 4}) {
+      INFO(shards << " shards, generator_ema " << ema);
+      GanConfig c = small_gan::config();
+      c.batch = 8, c.generator_ema = ema;
+      GanTrainer<float> now(c, small_gan::generator<float>, small_d), then(c, small_gan::generator<float>, small_d);
+      SingleProcess one;
+      now.shard(one, shards);
+      reference::DataParallelGan oracle(then, small_gan::generator<float>, small_d, one, shards);
+      for (const auto& b : data) {
+        const StepStats p = now.train_step(b.images, b.labels), q = oracle.train_step(b.images, b.labels);
+        CHECK(p.d_loss == q.d_loss);
+        CHECK(p.g_loss == q.g_loss);
+        CHECK(p.d_real == q.d_real);
+        CHECK(p.d_fake == q.d_fake);
+      }
+      check_same_bits(now, then);  // test_state::of includes the average
+    }
+}
+
 TEST_CASE("one shard in one process is GanTrainer's step, bit for bit") {
   const auto data = batches(3, 8, {4, 4, 2});
   GanTrainer<float> plain = small_trainer(8), sharded = small_trainer(8);
   SingleProcess one;
-  DataParallelGan dp(sharded, small_gan::generator<float>, small_d, one, 1);
+  sharded.shard(one, 1);
   for (const auto& b : data) {
-    const StepStats p = plain.train_step(b.images, b.labels), q = dp.train_step(b.images, b.labels);
+    const StepStats p = plain.train_step(b.images, b.labels), q = sharded.train_step(b.images, b.labels);
     CHECK(p.d_real == q.d_real);
     CHECK(p.g_loss == q.g_loss);
-    CHECK(std::abs(p.d_loss - q.d_loss) <= 1e-6f * std::abs(p.d_loss));
+    CHECK(p.d_loss == q.d_loss);
   }
   check_same_bits(plain, sharded);
 }
 
-TEST_CASE("the generator's moving average: one shard keeps it as GanTrainer does, bit for bit") {
-  const auto data = batches(3, 8, {4, 4, 2});
-  GanConfig c = small_gan::config();
-  c.batch = 8, c.generator_ema = 0.9;
-  GanTrainer<float> plain(c, small_gan::generator<float>, small_d), sharded(c, small_gan::generator<float>, small_d);
-  SingleProcess one;
-  DataParallelGan dp(sharded, small_gan::generator<float>, small_d, one, 1);
-  for (const auto& b : data) plain.train_step(b.images, b.labels), dp.train_step(b.images, b.labels);
-  REQUIRE(sharded.generator_average() != nullptr);
-  check_same_bits(plain, sharded);  // test_state::of includes the average
-}
-
-TEST_CASE("the seed DCGAN: one shard is its step, bit for bit") {
-  DcganConfig c;
-  c.seed = 4, c.batch = 6;
-  DcganTrainer plain(c), sharded(c);
-  SingleProcess one;
-  DataParallelGan dp(
-      sharded, [](Rng& init) { return make_generator<float>(init); }, [](Rng& init, Rng& drop) { return make_discriminator<float>(init, drop, 0.3); }, one, 1);
-  Rng r(5);
-  Tensor<float> real({6, 28, 28, 1});
-  for (int s = 0; s < 2; ++s) {
-    for (auto& v : real) v = static_cast<float>(r.uniform() * 2 - 1);
-    plain.train_step(real);
-    dp.train_step(real);
+TEST_CASE("the seed DCGAN: 1 and 2 shards as the frozen reference, bit for bit") {
+  for (int shards : {1, 2}) {
+    INFO(shards << " shards");
+    DcganConfig c;
+    c.seed = 4, c.batch = 6;
+    DcganTrainer now(c), then(c);
+    SingleProcess one;
+    now.shard(one, shards);
+    reference::DataParallelGan oracle(then, dcgan_generator_factory(c), dcgan_discriminator_factory(c), one, shards);
+    Rng r(5);
+    Tensor<float> real({6, 28, 28, 1});
+    for (int s = 0; s < 2; ++s) {
+      for (auto& v : real) v = static_cast<float>(r.uniform() * 2 - 1);
+      now.train_step(real);
+      oracle.train_step(real);
+    }
+    check_same_bits(now, then);
   }
-  check_same_bits(plain, sharded);
 }
 
 TEST_CASE("2 and 4 shards make the one-shard step to float rounding (synchronized BatchNorm, scaled losses, whole-batch masks)") {
@@ -112,8 +127,8 @@ TEST_CASE("2 and 4 shards make the one-shard step to float rounding (synchronize
   for (int shards : {2, 4}) {
     GanTrainer<float> t = small_trainer(8);
     SingleProcess one;
-    DataParallelGan dp(t, small_gan::generator<float>, small_d, one, shards);
-    for (const auto& b : data) dp.train_step(b.images, b.labels);
+    t.shard(one, shards);
+    for (const auto& b : data) t.train_step(b.images, b.labels);
     const auto got = test_state::of(t);
     for (std::size_t k = 0; k < want.size(); ++k) {
       double err = 0, scale = 1;
@@ -132,8 +147,8 @@ TEST_CASE("2 and 4 shards make the one-shard step to float rounding (synchronize
 TEST_CASE("shards that can't be made or shared are refused") {
   GanTrainer<float> t = small_trainer(3);
   SingleProcess one;
-  DataParallelGan dp(t, small_gan::generator<float>, small_d, one, 4);
+  t.shard(one, 4);
   const auto data = batches(1, 3, {4, 4, 2});
-  CHECK_THROWS_WITH_AS(dp.train_step(data[0].images, data[0].labels), "a batch of 3 images can't be cut into 4 shards", std::invalid_argument);
-  CHECK_THROWS_AS(DataParallelGan(t, small_gan::generator<float>, small_d, one, 0), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(t.train_step(data[0].images, data[0].labels), "a batch of 3 images can't be cut into 4 shards", std::invalid_argument);
+  CHECK_THROWS_AS(t.shard(one, 0), std::invalid_argument);
 }

@@ -10,7 +10,7 @@ namespace mnist_dcgan {
 struct TrainOptions {
   std::string data_dir, out_dir = "out";
   int epochs = 50, batch = 256, threads = 0, limit = 0, checkpoint_every = 5;
-  int shards = 1;     // data-parallel shards of each batch (dist/data_parallel.hpp)
+  int shards = 1;     // data-parallel shards of each batch (GanTrainer::shard)
   int processes = 1;  // MPI processes (mpirun -np), for the report
   double lr = 1e-4, beta1 = 0.9;
   double ema = 0;  // decay of the generator's moving average (0: none)

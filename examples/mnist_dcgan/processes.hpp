@@ -1,7 +1,7 @@
 // examples/mnist_dcgan/processes.hpp — one process, or the processes of `mpirun -np N`.
 //
 // Built with MPI (the ganlite::mpi target was found), mnist_dcgan joins an MPI job when mpirun
-// started it, and trains data-parallel (dist/data_parallel.hpp); started alone it never
+// started it, and trains data-parallel (GanTrainer::shard, dist/shards.hpp); started alone it never
 // initialises MPI and runs exactly as the build without MPI does.
 #pragma once
 #include <cstdio>

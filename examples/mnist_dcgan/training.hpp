@@ -17,7 +17,6 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/io/svg_plot.hpp>
-#include <ganlite/dist/data_parallel.hpp>
 #include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/stop_signal.hpp>
 #include <ganlite/train/training_loop.hpp>
@@ -247,10 +246,9 @@ inline int run_training(TrainOptions o, Communicator& comm) {
   }
   trainer.data_images = static_cast<std::uint32_t>(count);  // checkpoints before version 3 did not record them
   trainer.data_fingerprint = fingerprint;
-  // Data-parallel when asked for: the same step over shards and processes; else today's step.
-  std::unique_ptr<DataParallelGan> parallel;
-  if (o.shards > 1 || comm.size() > 1)
-    parallel = std::make_unique<DataParallelGan>(trainer, dcgan_generator_factory(config), dcgan_discriminator_factory(config), comm, o.shards);
+  // Data-parallel when asked for: the same step over shards and processes.
+  const bool parallel = o.shards > 1 || comm.size() > 1;
+  if (parallel) trainer.shard(comm, o.shards);
   if (lead) {
     std::printf("Training on %d images from %s: %d steps of %d per epoch, %d thread%s, GEMM kernel %s", count, o.data_dir.c_str(), steps, o.batch,
                 num_threads(), num_threads() == 1 ? "" : "s", gemm_kernel_name(active_gemm_kernel()));
@@ -297,7 +295,6 @@ inline int run_training(TrainOptions o, Communicator& comm) {
     newest_ckpt = path;
   };
   hooks.stop_requested = [&] { return comm.size() > 1 ? comm.any(stop.requested()) : stop.requested(); };
-  if (parallel) hooks.step = [&](const Tensor<float>& real, const std::vector<int>& labels) { return parallel->train_step(real, labels); };
   hooks.after_step = [&](const StepRecord& r) {
     rows.push_back({r.epoch, r.step, r.stats.d_loss, r.stats.g_loss, r.stats.d_real, r.stats.d_fake, r.epoch_seconds});
     if (lead) progress.step(r);
@@ -316,7 +313,7 @@ inline int run_training(TrainOptions o, Communicator& comm) {
     std::printf("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", e.epoch, e.seconds, last.d_loss,
                 last.g_loss, last.d_real, last.d_fake);
     if (parallel) {  // process 0's view, since the start of this run
-      const DataParallelGan::Timing& t = parallel->timing();
+      const Shards::Timing& t = trainer.timing();
       std::printf("  data-parallel: sums over shards %.1f %% of the step time (%.1f ms of %.1f ms a step), %.2f MB sent a step\n",
                   100 * t.sum_seconds / std::max(t.step_seconds, 1e-9), 1e3 * t.sum_seconds / std::max(1L, t.steps),
                   1e3 * t.step_seconds / std::max(1L, t.steps), t.bytes_sent / 1e6 / std::max(1L, t.steps));

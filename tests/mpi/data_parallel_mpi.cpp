@@ -1,14 +1,16 @@
-// Run under mpirun with 1, 2 or 4 processes (CTest does, where MPI was found): the data-parallel
-// step (dist/data_parallel.hpp) of a small conditional GAN (BatchNorm in G, Dropout in D) with
-// 4 shards over the processes leaves, on every process, the same bits — weights, BatchNorm
-// statistics, Adam moments, Rngs — as 4 shards in one process, which each process also computes
-// by itself here. Exit 0 when they agree, 1 (naming the first tensor that differs) if not.
+// Run under mpirun with 1, 2 or 4 processes (CTest does, where MPI was found): the trainer's step
+// run data-parallel (GanTrainer::shard) on a small conditional GAN (BatchNorm in G, Dropout in D)
+// with 4 shards over the processes leaves, on every process, the same bits — weights, BatchNorm
+// statistics, Adam moments, Rngs — as the frozen data-parallel step of before the step was
+// written once (tests/reference/data_parallel_reference.hpp) with 4 shards in one process, which
+// each process also computes by itself here. Exit 0 when they agree, 1 (naming the first tensor
+// that differs) if not.
 #include <cstdio>
 #include <cstring>
-#include <ganlite/dist/data_parallel.hpp>
 #include <ganlite/dist/mpi_communicator.hpp>
 #include <vector>
 
+#include "../reference/data_parallel_reference.hpp"
 #include "../small_gan.hpp"
 #include "../trainer_state.hpp"
 
@@ -18,16 +20,16 @@ namespace {
 
 Sequential<float> small_d(Rng& init, Rng& dropout) { return small_gan::discriminator<float>(init, dropout, 0.3); }
 
-// Three steps on fixed data with `shards` shards over `comm`.
-void train(GanTrainer<float>& t, Communicator& comm, int shards) {
-  DataParallelGan dp(t, small_gan::generator<float>, small_d, comm, shards);
+// Three steps on fixed data, made by `step`.
+template <class Step>
+void train(Step step) {
   Rng r(41);
   Tensor<float> x({12, 4, 4, 2});
   std::vector<int> y(12);
-  for (int step = 0; step < 3; ++step) {
+  for (int i = 0; i < 3; ++i) {
     for (auto& v : x) v = static_cast<float>(r.uniform() * 2 - 1);
     for (auto& c : y) c = static_cast<int>(r.below(small_gan::kClasses));
-    dp.train_step(x, y);
+    step(x, y);
   }
 }
 
@@ -39,8 +41,10 @@ int main(int argc, char** argv) {
   c.batch = 12;
   GanTrainer<float> here(c, small_gan::generator<float>, small_d), spread(c, small_gan::generator<float>, small_d);
   SingleProcess one;
-  train(here, one, 4);
-  train(spread, comm, 4);
+  reference::DataParallelGan oracle(here, small_gan::generator<float>, small_d, one, 4);
+  train([&](const Tensor<float>& x, const std::vector<int>& y) { oracle.train_step(x, y); });
+  spread.shard(comm, 4);
+  train([&](const Tensor<float>& x, const std::vector<int>& y) { spread.train_step(x, y); });
   const auto a = test_state::of(here), b = test_state::of(spread);
   int failures = 0;
   for (std::size_t k = 0; k < a.size(); ++k)
@@ -52,6 +56,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: the Rngs differ from one process's\n", comm.who().c_str());
     ++failures;
   }
-  if (!failures && comm.rank() == 0) std::printf("4 shards on %d processes: the same bits as in one process\n", comm.size());
+  if (!failures && comm.rank() == 0) std::printf("4 shards on %d processes: the same bits as the reference step in one process\n", comm.size());
   return failures ? 1 : 0;
 }

@@ -57,9 +57,44 @@ class BatchNorm : public Layer<T> {
     return input_gradient(dy, sum_.data(), sum2_.data(), static_cast<long>(dy.size() / c_));
   }
 
-  // The phases of a Train-mode pass, public for data-parallel training (dist/), which adds each
-  // shard's sums across shards between them; forward and backward above are these with one
-  // shard's sums. Sums are per channel, in double.
+  // Whole-batch sums (layer.hpp): forward takes two rounds (the sums of x, then of its squared
+  // deviations from the whole batch's mean), backward one (sum(dy) and sum(dy * xhat)); the
+  // gradients of gamma and beta come from each shard's own part.
+  int forward_sum_rounds(Mode mode) const override { return mode == Mode::Train ? 2 : 0; }
+  int backward_sum_rounds() const override { return mode_ == Mode::Train ? 1 : 0; }
+  std::size_t sums_per_round(Pass pass) const override { return static_cast<std::size_t>(pass == Pass::Forward ? c_ : 2 * c_); }
+  void partial_sums(Pass pass, int round, const Tensor<T>& in, const double* totals, double* part) override {
+    if (pass == Pass::Backward) {
+      gradient_sums(in, part, part + c_);
+      add_parameter_gradients(part, part + c_);
+    } else if (round == 0) {
+      batch_sums(in, part);
+    } else {
+      const long M = whole_batch_rows(in);
+      for (int c = 0; c < c_; ++c) sum_[c] = totals[c] / M;
+      centred_square_sums(in, sum_.data(), part);
+    }
+  }
+  const Tensor<T>& finish_forward(const Tensor<T>& x, const double* totals) override {
+    const long M = whole_batch_rows(x);
+    for (int c = 0; c < c_; ++c) sum_[c] = totals[c] / M, sum2_[c] = totals[c_ + c] / M;
+    return forward_with_statistics(x, sum_.data(), sum2_.data());
+  }
+  const Tensor<T>& finish_backward(const Tensor<T>& dy, const double* totals) override {
+    return input_gradient(dy, totals, totals + c_, whole_batch_rows(dy));
+  }
+
+  int channels() const { return c_; }
+
+  std::vector<Tensor<T>*> params() override { return {&gamma_, &beta_}; }
+  std::vector<Tensor<T>*> grads() override { return {&dgamma_, &dbeta_}; }
+  std::vector<Tensor<T>*> buffers() override { return {&mean_, &var_}; }
+  const Tensor<T>& moving_mean() const { return mean_; }
+  const Tensor<T>& moving_variance() const { return var_; }
+
+ private:
+  // The phases of a Train-mode pass; forward and backward are these with one shard's sums, the
+  // whole-batch-sum rounds above the same with the sums of all shards. Per channel, in double.
   //   forward:  batch_sums -> mean = sum / M -> centred_square_sums -> var = sum / M
   //             -> forward_with_statistics(mean, var)
   //   backward: gradient_sums -> add_parameter_gradients (the shard's own sums)
@@ -110,15 +145,11 @@ class BatchNorm : public Layer<T> {
     input_grad(dy.data(), xhat_.data(), k_.data(), mg_.data(), mgx_.data(), dx_.data(), static_cast<long>(dy.size() / c_), c_);
     return dx_;
   }
-  int channels() const { return c_; }
-
-  std::vector<Tensor<T>*> params() override { return {&gamma_, &beta_}; }
-  std::vector<Tensor<T>*> grads() override { return {&dgamma_, &dbeta_}; }
-  std::vector<Tensor<T>*> buffers() override { return {&mean_, &var_}; }
-  const Tensor<T>& moving_mean() const { return mean_; }
-  const Tensor<T>& moving_variance() const { return var_; }
-
- private:
+  // M of the whole batch: the (M, C) rows per image of this input times the batch's images.
+  long whole_batch_rows(const Tensor<T>& t) const {
+    const long rows = t.dim(0), per_image = static_cast<long>(t.size() / c_) / rows;
+    return per_image * this->batch_rows(rows);
+  }
   // y = xhat * gamma + beta, with xhat = (x - shift) * inv_std; xhat is kept for backward.
   const Tensor<T>& normalized(const Tensor<T>& x) {
     xhat_.resize(x.shape());

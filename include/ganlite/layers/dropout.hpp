@@ -24,9 +24,6 @@ class Dropout : public Layer<T> {
   std::string type() const override { return "Dropout"; }
   Shape output_shape(const Shape& in) const override { return in; }
   double rate() const { return rate_; }
-  // Where this layer's input starts in the whole batch, in units (first image x units per image):
-  // a data-parallel shard sets it so that its masks are the whole batch's (dist/). 0 by default.
-  void set_unit_offset(std::uint64_t units) { unit_offset_ = units; }
 
   const Tensor<T>& forward(const Tensor<T>& x, Mode mode) override {
     mode_ = mode;
@@ -42,10 +39,10 @@ class Dropout : public Layer<T> {
     // One draw from the caller's Rng keys this call; unit pair j then takes its two 32-bit coins
     // from splitmix64(key + j). A counter-based stream has no loop-carried state, so the loop
     // vectorises and splits across threads, and the mask depends only on the Rng state.
-    // Unit g of the whole batch (g = unit_offset_ + i) takes half g % 2 of mix(key + g / 2): a
-    // shard of a batch (dist/) draws exactly the units it would in one process.
+    // Unit g of the whole batch (g = the shard's first unit + i, layer.hpp) takes half g % 2 of
+    // mix(key + g / 2): a shard of a batch draws exactly the units it would in one process.
     const std::uint64_t key = rng_->next();
-    const std::uint64_t first = unit_offset_;
+    const std::uint64_t first = x.dim(0) > 0 ? static_cast<std::uint64_t>(this->shard_.first_row) * (x.size() / static_cast<std::size_t>(x.dim(0))) : 0;
     long i0 = 0;
     if (first % 2 && n > 0) {  // an odd start: its first unit is the high half of a pair
       m[0] = keep_scale * static_cast<T>((mix(key + first / 2) >> 32) >= threshold);
@@ -86,7 +83,6 @@ class Dropout : public Layer<T> {
   }
   double rate_;
   Rng* rng_;
-  std::uint64_t unit_offset_ = 0;
   Mode mode_ = Mode::Train;
   Tensor<T> mask_, y_, dx_;
 };

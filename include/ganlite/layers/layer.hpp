@@ -16,6 +16,20 @@
 //   case it may skip that work and return an empty tensor (the first layer of a network).
 // params()/grads(): trainable tensors and their gradients, same order and shapes.
 // buffers(): non-trainable state saved with the weights (BatchNorm running mean and variance).
+//
+// Shards (data parallelism, train/gan_trainer.hpp with dist/). A batch may be cut into shards,
+// each run by its own copy of the network. set_shard tells a layer where its input sits in the
+// whole batch (rows [first_row, first_row + its rows) of batch_rows), so that a layer that draws
+// random numbers draws the whole batch's (Dropout). A layer whose Train-mode pass needs sums over
+// the whole batch (BatchNorm: mean and variance forward, sum(dy) and sum(dy * xhat) backward)
+// says how many rounds of how many sums each pass takes; the copies then run that layer in
+// lockstep (models/sharded_pass.hpp):
+//   for round r: each copy writes its part of the round's sums (partial_sums, from its input and
+//   the totals of the rounds before); the parts are added over all shards in a fixed order;
+//   then each copy ends the pass with every round's totals (finish_forward / finish_backward).
+// A layer may take its own parameters' gradients from its part (they are summed over shards
+// later, with every other gradient). Layers that need no sums (the default) run forward and
+// backward as usual, and so does every layer when there is one shard.
 #pragma once
 #include <string>
 #include <vector>
@@ -25,6 +39,13 @@
 namespace ganlite {
 
 enum class Mode { Train, Eval };
+enum class Pass { Forward, Backward };
+
+// Where a layer's input sits in the whole batch: rows [first_row, first_row + rows) of
+// batch_rows. batch_rows 0: the input is the whole batch (no shards).
+struct ShardRows {
+  long first_row = 0, batch_rows = 0;
+};
 
 template <class T>
 class Layer {
@@ -41,6 +62,19 @@ class Layer {
   // kernels/conv_method.hpp); "" if it has none. Shown by Sequential::summary().
   virtual std::string methods(const Shape& /*input*/, int /*batch*/) const { return ""; }
 
+  // Whole-batch sums (see above). forward_sum_rounds(mode): rounds the coming forward pass needs;
+  // backward_sum_rounds(): rounds the backward pass of the latest forward needs.
+  virtual int forward_sum_rounds(Mode /*mode*/) const { return 0; }
+  virtual int backward_sum_rounds() const { return 0; }
+  virtual std::size_t sums_per_round(Pass /*pass*/) const { return 0; }
+  // part: sums_per_round(pass) values; totals: the totals of rounds 0..round-1, one after another.
+  virtual void partial_sums(Pass /*pass*/, int /*round*/, const Tensor<T>& /*x_or_dy*/, const double* /*totals*/, double* /*part*/) {}
+  virtual const Tensor<T>& finish_forward(const Tensor<T>& x, const double* /*totals*/) { return forward(x, Mode::Train); }
+  virtual const Tensor<T>& finish_backward(const Tensor<T>& dy, const double* /*totals*/) { return backward(dy); }
+
+  void set_shard(ShardRows rows) { shard_ = rows; }
+  const ShardRows& shard() const { return shard_; }
+
   void set_trainable(bool t) { trainable_ = t; }
   bool trainable() const { return trainable_; }
   void set_needs_input_grad(bool n) { needs_input_grad_ = n; }
@@ -56,8 +90,12 @@ class Layer {
   }
   static Shape without_batch(const Shape& s) { return Shape(s.begin() + 1, s.end()); }
 
+  // The rows of the whole batch that an input of `rows` rows stands for (its own without shards).
+  long batch_rows(long rows) const { return shard_.batch_rows > 0 ? shard_.batch_rows : rows; }
+
   bool trainable_ = true;
   bool needs_input_grad_ = true;
+  ShardRows shard_;
   std::string name_;
 };
 

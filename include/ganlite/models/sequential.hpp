@@ -67,6 +67,10 @@ class Sequential {
   void set_trainable(bool t) {
     for (auto& l : layers_) l->set_trainable(t);
   }
+  // Where this network's inputs sit in the whole batch (layer.hpp), for every layer.
+  void set_shard(ShardRows rows) {
+    for (auto& l : layers_) l->set_shard(rows);
+  }
   void set_needs_input_grad(bool n) {
     needs_input_grad_ = n;
     if (!layers_.empty()) layers_[0]->set_needs_input_grad(n);

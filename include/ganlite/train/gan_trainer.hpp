@@ -20,6 +20,18 @@
 // and sample_fixed() draw from it. Why: a GAN's generator circles about a point from step to
 // step and any one snapshot is a draw from that circle; the average sits nearer its middle
 // (Yazıcı et al. 2019). a = 0.999 averages over about the last thousand steps.
+// The loss pair is a part (gan_objective.hpp): GanConfig::objective, the seed's BCE by default.
+//
+// Data parallelism is a way to run this same step (shard(), dist/shards.hpp): the batch is cut
+// into S shards over the processes of a Communicator, each run by a copy of G and D (the
+// trainer's own for the first, copies made by the same factories for the others). Every
+// process draws the whole batch's noise and fake classes, as one process would, and takes its
+// shards' rows; the copies run layer by layer in lockstep (models/sharded_pass.hpp), so
+// BatchNorm normalises with the whole batch's statistics and Dropout draws the whole batch's
+// masks; each shard's loss gradient is scaled by its share of the batch; the gradients are
+// summed over all shards in a fixed tree order, Adam steps once, and the copies take the new
+// weights. The numbers depend on S and not on the process count. One shard (the default) runs
+// each network whole, as above.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -27,13 +39,16 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <chrono>
 #include <vector>
 
-#include "../losses/bce_with_logits.hpp"
+#include "../dist/shards.hpp"
 #include "../models/sequential.hpp"
+#include "../models/sharded_pass.hpp"
 #include "../optim/adam.hpp"
 #include "../rng.hpp"
 #include "conditioning.hpp"
+#include "gan_objective.hpp"
 
 namespace ganlite {
 
@@ -46,6 +61,7 @@ struct GanConfig {
   AdamConfig discriminator_adam{1e-4, 0.9, 0.999, 1e-7};
   int fixed_noise_count = 16;  // the noise vectors of the per-epoch samples
   double generator_ema = 0;    // 0: none; a in (0, 1): keep G's moving average with decay a
+  GanObjective objective = bce_objective();  // the loss pair (gan_objective.hpp)
 };
 
 struct StepStats {
@@ -63,6 +79,8 @@ class GanTrainer {
 
   GanTrainer(const GanConfig& cfg, const MakeGenerator& make_g, const MakeDiscriminator& make_d)
       : cfg_(cfg),
+        make_g_(make_g),
+        make_d_(make_d),
         init_rng_(cfg.seed),
         data_rng_(cfg.seed ^ 0x5eed0da7aULL),
         dropout_rng_(cfg.seed ^ 0xd50d0d50ULL),
@@ -74,6 +92,7 @@ class GanTrainer {
     check_shapes();
     if (!(cfg.generator_ema >= 0 && cfg.generator_ema < 1))
       throw std::invalid_argument("GanTrainer: generator_ema " + std::to_string(cfg.generator_ema) + " is not a decay in [0, 1)");
+    if (!cfg.objective.loss || !cfg.objective.derivative) throw std::invalid_argument("GanTrainer: the objective '" + cfg.objective.name + "' has no loss");
     if (cfg.generator_ema > 0) {
       Rng unused(cfg.seed);  // the average starts as a copy of G, whatever this Rng draws
       gen_avg_ = std::make_unique<Sequential<T>>(make_g(unused));
@@ -83,14 +102,57 @@ class GanTrainer {
     }
     gen_.set_needs_input_grad(false);
     disc_.set_needs_input_grad(false);
+    g_copies_ = {&gen_};
+    d_copies_ = {&disc_};
     Rng noise_rng(cfg.seed ^ 0xf17edULL);
     for (auto& v : fixed_noise_) v = static_cast<T>(noise_rng.normal());
   }
+  // The Dropout layers of D hold this trainer's dropout Rng, and the optimizers its networks'
+  // tensors: a copy or a move would leave them pointing into another object.
+  GanTrainer(const GanTrainer&) = delete;
+  GanTrainer& operator=(const GanTrainer&) = delete;
+
+  // Runs the step data-parallel from now on: S shards over comm's processes (comm must outlive
+  // the trainer). Builds this process's further copies of G and D and gives every process and
+  // copy rank 0's weights, BatchNorm statistics and Adam moments (call it after a resume's load).
+  void shard(Communicator& comm, int shards) {
+    shards_ = Shards(comm, shards);
+    g_copies_.resize(1);
+    d_copies_.resize(1);
+    copies_.clear();
+    copy_dropout_.clear();
+    for (int j = 1; j < shards_.local(); ++j) {
+      Rng scratch(0);  // their weights are replaced by the trainer's at once
+      copy_dropout_.push_back(std::make_unique<Rng>());
+      copies_.push_back(std::make_unique<Sequential<T>>(make_g_(scratch)));
+      g_copies_.push_back(copies_.back().get());
+      copies_.push_back(std::make_unique<Sequential<T>>(make_d_(scratch, *copy_dropout_.back())));
+      d_copies_.push_back(copies_.back().get());
+      g_copies_.back()->set_needs_input_grad(false);
+      d_copies_.back()->set_needs_input_grad(false);
+    }
+    for (auto* net : {&gen_, &disc_})
+      for (auto* t : net->state_tensors()) shards_.broadcast(t->data(), t->size());
+    for (auto* opt : {&gen_opt_, &disc_opt_}) {
+      AdamState<T> st = opt->state();
+      for (auto* moments : {&st.m, &st.v})
+        for (auto& t : *moments) shards_.broadcast(t.data(), t.size());
+      opt->set_state(st);
+    }
+    copy_to_copies();
+  }
+  const Shards& shards() const { return shards_; }
+  // Where the steps' time went (dist/shards.hpp).
+  const Shards::Timing& timing() const { return shards_.timing(); }
 
   // real: (B, H, W, C) images as G draws them; labels: their classes (B of them) when the
-  // trainer is conditional, else empty.
+  // trainer is conditional, else empty. With shards, every process passes the whole batch and
+  // uses its shards' rows; the losses and D outputs returned are the whole batch's.
   StepStats train_step(const Tensor<T>& real, const std::vector<int>& labels = {}) {
-    const int B = real.dim(0), K = cfg_.classes;
+    const auto start = std::chrono::steady_clock::now();
+    const int B = real.dim(0), K = cfg_.classes, L = shards_.local();
+    if (B < shards_.count())
+      throw std::invalid_argument("a batch of " + std::to_string(B) + " images can't be cut into " + std::to_string(shards_.count()) + " shards");
     if (K > 0) check_labels(labels, B, K);
     noise_.resize({B, cfg_.noise_dim});
     for (auto& v : noise_) v = static_cast<T>(data_rng_.normal());
@@ -98,42 +160,47 @@ class GanTrainer {
       fake_labels_.resize(B);
       for (auto& y : fake_labels_) y = static_cast<int>(data_rng_.below(static_cast<std::uint64_t>(K)));
     }
-    gen_.zero_grad();
-    disc_.zero_grad();
+    batch_ = B;
+    shard_inputs(real, labels);
+    for (auto* nets : {&g_copies_, &d_copies_})
+      for (auto* net : *nets) net->zero_grad();
     StepStats s;
 
-    const Tensor<T>& fake = gen_.forward(generator_input(noise_, fake_labels_), Mode::Train);
-    const Tensor<T>& real_logits = disc_.forward(discriminator_input(real, labels, real_in_), Mode::Train);
-    s.d_real = mean_sigmoid(real_logits);
-    s.d_loss = static_cast<float>(bce_with_logits(real_logits, T(1), &dlogits_));
-    disc_.backward(dlogits_);
-
-    const Tensor<T>& fake_logits = disc_.forward(discriminator_input(fake, fake_labels_, fake_in_), Mode::Train);
-    s.d_fake = mean_sigmoid(fake_logits);
-    s.d_loss += static_cast<float>(bce_with_logits(fake_logits, T(0), &dlogits_));
-    disc_.backward(dlogits_);
-
-    s.g_loss = static_cast<float>(bce_with_logits(fake_logits, T(1), &dlogits_));
+    const std::vector<const Tensor<T>*> fakes = forward(g_copies_, g_in_, Mode::Train);
+    for (int j = 0; j < L; ++j) fake_in_[j] = &discriminator_input(*fakes[j], fake_y_[j], fake_join_[j]);
+    // D on real images, then on fakes: both gradients into D's parameters.
+    const std::vector<const Tensor<T>*> real_logits = forward(d_copies_, real_in_, Mode::Train);
+    double d_loss = losses(real_logits, GanTerm::RealForD, &s.d_real);
+    backward(d_copies_, pointers(dlogits_));
+    const std::vector<const Tensor<T>*> fake_logits = forward(d_copies_, fake_in_, Mode::Train);
+    d_loss += losses(fake_logits, GanTerm::FakeForD, &s.d_fake);
+    backward(d_copies_, pointers(dlogits_));
+    s.d_loss = static_cast<float>(d_loss);
+    // G's loss through D frozen: only the image channels of D's input gradient reach G.
+    s.g_loss = static_cast<float>(losses(fake_logits, GanTerm::FakeForG, nullptr));
     {
-      const FrozenForInputGradient frozen(disc_);  // restored however this block is left
-      const Tensor<T>& d_input = disc_.backward(dlogits_);
-      if (K > 0) {
-        image_channels(d_input, image_channels_, d_image_);
-        gen_.backward(d_image_);
-      } else {
-        gen_.backward(d_input);
-      }
+      const FrozenForInputGradient frozen(d_copies_);  // restored however this block is left
+      std::vector<const Tensor<T>*> d_input = backward(d_copies_, pointers(dlogits_));
+      if (K > 0)
+        for (int j = 0; j < L; ++j) image_channels(*d_input[j], image_channels_, d_image_[j]), d_input[j] = &d_image_[j];
+      backward(g_copies_, d_input);
+    }
+    if (!shards_.whole()) {
+      sum_gradients(g_copies_);
+      sum_gradients(d_copies_);
     }
     gen_opt_.step();
     disc_opt_.step();
     update_generator_average();
+    copy_to_copies();
+    shards_.timing().step_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ++shards_.timing().steps;
     return s;
   }
 
   // avg := a * avg + (1 - a) * G (a = generator_ema), computed as avg + (1 - a) * (G - avg) in
   // one fused multiply-add, so that no compiler's contraction choice changes its bits; nothing
-  // without an average. train_step calls it; a trainer that makes its own steps
-  // (dist/data_parallel.hpp) calls it after them.
+  // without an average. train_step calls it.
   void update_generator_average() {
     if (!gen_avg_) return;
     const T b = T(1) - static_cast<T>(cfg_.generator_ema);
@@ -147,7 +214,7 @@ class GanTrainer {
   // G's images for noise z (B, noise) and, when conditional, the classes asked for.
   const Tensor<T>& generate(const Tensor<T>& z, const std::vector<int>& labels = {}, Mode mode = Mode::Eval) {
     if (cfg_.classes > 0) check_labels(labels, z.dim(0), cfg_.classes);
-    return sampling_generator().forward(generator_input(z, labels), mode);
+    return sampling_generator().forward(generator_input(z, labels, sample_in_), mode);
   }
 
   // The per-epoch samples, in Eval mode (running BatchNorm statistics), as the seed's
@@ -206,19 +273,129 @@ class GanTrainer {
   std::uint64_t data_fingerprint = 0;
 
  private:
-  // D with its parameters frozen and its input gradient on, for G's backward pass; as it was
-  // again when the scope ends, by return or by exception.
+  // D (every copy) with its parameters frozen and its input gradient on, for G's backward pass;
+  // as it was again when the scope ends, by return or by exception.
   struct FrozenForInputGradient {
-    explicit FrozenForInputGradient(Sequential<T>& d) : d_(d) {
-      d_.set_trainable(false);
-      d_.set_needs_input_grad(true);
+    explicit FrozenForInputGradient(std::vector<Sequential<T>*>& d) : d_(d) {
+      for (auto* n : d_) n->set_trainable(false), n->set_needs_input_grad(true);
     }
     ~FrozenForInputGradient() {
-      d_.set_trainable(true);
-      d_.set_needs_input_grad(false);
+      for (auto* n : d_) n->set_trainable(true), n->set_needs_input_grad(false);
     }
-    Sequential<T>& d_;
+    std::vector<Sequential<T>*>& d_;
   };
+
+  // Each local shard's inputs: G's (noise, one-hot), D's real images (and label planes), the
+  // classes asked of G; where each copy's rows sit in the batch. One shard: the whole tensors.
+  void shard_inputs(const Tensor<T>& real, const std::vector<int>& labels) {
+    const int L = shards_.local(), K = cfg_.classes;
+    for (auto* v : {&g_rows_, &real_rows_, &g_join_, &real_join_, &fake_join_, &d_image_, &dlogits_}) v->resize(static_cast<std::size_t>(L));
+    g_in_.resize(static_cast<std::size_t>(L));
+    real_in_.resize(static_cast<std::size_t>(L));
+    fake_in_.resize(static_cast<std::size_t>(L));
+    real_y_.resize(static_cast<std::size_t>(L));
+    fake_y_.resize(static_cast<std::size_t>(L));
+    for (int j = 0; j < L; ++j) {
+      const auto [r0, r1] = shards_.rows(j, batch_);
+      const ShardRows where{r0, shards_.whole() ? 0 : batch_};
+      g_copies_[j]->set_shard(where);
+      d_copies_[j]->set_shard(where);
+      const Tensor<T>* z = &noise_;
+      const Tensor<T>* x = &real;
+      if (!shards_.whole()) {
+        rows_of(noise_, r0, r1, g_rows_[j]), z = &g_rows_[j];
+        rows_of(real, r0, r1, real_rows_[j]), x = &real_rows_[j];
+      }
+      if (K > 0) {
+        real_y_[j].assign(labels.begin() + r0, labels.begin() + r1);
+        fake_y_[j].assign(fake_labels_.begin() + r0, fake_labels_.begin() + r1);
+      }
+      g_in_[j] = &generator_input(*z, fake_y_[j], g_join_[j]);
+      real_in_[j] = &discriminator_input(*x, real_y_[j], real_join_[j]);
+    }
+  }
+
+  static void rows_of(const Tensor<T>& t, long r0, long r1, Tensor<T>& out) {
+    Shape s = t.shape();
+    s[0] = static_cast<int>(r1 - r0);
+    out.resize(s);
+    const std::size_t row = t.size() / static_cast<std::size_t>(t.dim(0));
+    std::copy(t.data() + row * static_cast<std::size_t>(r0), t.data() + row * static_cast<std::size_t>(r1), out.data());
+  }
+  static std::vector<const Tensor<T>*> pointers(const std::vector<Tensor<T>>& ts) {
+    std::vector<const Tensor<T>*> p;
+    for (const auto& t : ts) p.push_back(&t);
+    return p;
+  }
+
+  // A pass of one network's copies: whole when there is one shard, else in lockstep over the
+  // shards, every copy's dropout Rng starting each layer where the trainer's stands.
+  std::vector<const Tensor<T>*> forward(std::vector<Sequential<T>*>& nets, const std::vector<const Tensor<T>*>& x, Mode mode) {
+    if (shards_.whole()) return {&nets[0]->forward(*x[0], mode)};
+    return sharded_pass().forward(nets, x, mode);
+  }
+  std::vector<const Tensor<T>*> backward(std::vector<Sequential<T>*>& nets, const std::vector<const Tensor<T>*>& dy) {
+    if (shards_.whole()) return {&nets[0]->backward(*dy[0])};
+    return sharded_pass().backward(nets, dy);
+  }
+  ShardedPass<T>& sharded_pass() {
+    if (!pass_)
+      pass_ = std::make_unique<ShardedPass<T>>([this](const double* parts, std::size_t n, double* totals) { shards_.sum(parts, n, totals); },
+                                               [this] {
+                                                 for (auto& r : copy_dropout_) *r = dropout_rng_;
+                                               });
+    return *pass_;
+  }
+
+  // The objective's term on every shard's logits, each shard's gradient (into dlogits_) scaled to
+  // its part of the whole batch; returns the whole batch's mean, and its mean sigmoid in
+  // *mean_sigmoid (unless null).
+  double losses(const std::vector<const Tensor<T>*>& logits, GanTerm term, float* mean_sigmoid) {
+    const int L = shards_.local();
+    loss_parts_.assign(2 * static_cast<std::size_t>(L), 0.0);
+    for (int j = 0; j < L; ++j) {
+      const int n = logits[j]->dim(0);
+      const T scale = static_cast<T>(n) / static_cast<T>(batch_);
+      loss_parts_[2 * j] = static_cast<double>(objective_term(cfg_.objective, *logits[j], term, &dlogits_[j], scale)) * n;
+      if (mean_sigmoid)
+        for (T v : *logits[j]) loss_parts_[2 * j + 1] += sigmoid(static_cast<double>(v));
+    }
+    double total[2];
+    shards_.sum(loss_parts_.data(), 2, total);
+    if (mean_sigmoid) *mean_sigmoid = static_cast<float>(total[1] / batch_);
+    return total[0] / batch_;
+  }
+
+  // Each copy's gradients as one flat buffer, summed over all shards into the first copy's.
+  void sum_gradients(std::vector<Sequential<T>*>& nets) {
+    auto start = std::chrono::steady_clock::now();  // the copies count as summing too (Shards::sum times itself)
+    std::size_t n = 0;
+    for (auto* t : nets[0]->grads()) n += t->size();
+    flat_.resize(n * nets.size());
+    for (std::size_t j = 0; j < nets.size(); ++j) {
+      T* at = flat_.data() + n * j;
+      for (auto* t : nets[j]->grads()) at = std::copy(t->data(), t->data() + t->size(), at);
+    }
+    total_.resize(n);
+    shards_.timing().sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    shards_.sum(flat_.data(), n, total_.data());
+    start = std::chrono::steady_clock::now();
+    const T* at = total_.data();
+    for (auto* t : nets[0]->grads()) {
+      std::copy(at, at + t->size(), t->data());
+      at += t->size();
+    }
+    shards_.timing().sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  // The trainer's weights and statistics to its other copies (after a step, a load, a broadcast).
+  void copy_to_copies() {
+    for (std::size_t j = 1; j < g_copies_.size(); ++j)
+      for (auto [from, to] : {std::pair{g_copies_[0], g_copies_[j]}, std::pair{d_copies_[0], d_copies_[j]}}) {
+        auto a = from->state_tensors(), b = to->state_tensors();
+        for (std::size_t k = 0; k < a.size(); ++k) *b[k] = *a[k];
+      }
+  }
 
   // G's output (H, W, C) and D's input (H, W, C + K) must fit, and G's input must be noise + K.
   void check_shapes() {
@@ -236,33 +413,42 @@ class GanTrainer {
     image_channels_ = image_shape_[2];
   }
 
-  const Tensor<T>& generator_input(const Tensor<T>& z, const std::vector<int>& labels) {
+  const Tensor<T>& generator_input(const Tensor<T>& z, const std::vector<int>& labels, Tensor<T>& buffer) {
     if (cfg_.classes == 0) return z;
-    join_one_hot(z, labels, cfg_.classes, g_in_);
-    return g_in_;
+    join_one_hot(z, labels, cfg_.classes, buffer);
+    return buffer;
   }
   const Tensor<T>& discriminator_input(const Tensor<T>& x, const std::vector<int>& labels, Tensor<T>& buffer) {
     if (cfg_.classes == 0) return x;
     join_label_planes(x, labels, cfg_.classes, buffer);
     return buffer;
   }
-  static float mean_sigmoid(const Tensor<T>& z) {
-    double s = 0;
-    for (T v : z) s += sigmoid(static_cast<double>(v));
-    return static_cast<float>(s / z.size());
-  }
-
   GanConfig cfg_;
+  MakeGenerator make_g_;
+  MakeDiscriminator make_d_;
   Rng init_rng_, data_rng_, dropout_rng_;
   Sequential<T> gen_, disc_;
   std::unique_ptr<Sequential<T>> gen_avg_;  // G's moving average (generator_ema > 0)
   std::vector<Tensor<T>*> averaged_, average_;  // G's state tensors and the average's, pair by pair
   bool draw_average_ = true;
   Adam<T> gen_opt_, disc_opt_;
-  Tensor<T> fixed_noise_, noise_, dlogits_, g_in_, real_in_, fake_in_, d_image_;
+  Tensor<T> fixed_noise_, noise_, sample_in_;
   std::vector<int> fake_labels_;
   Shape image_shape_;
   int image_channels_ = 0;
+  // The step over shards: this process's copies of G and D (the trainer's own first), their
+  // dropout Rngs, each shard's inputs and gradients, and the buffers of the sums.
+  Shards shards_;
+  std::vector<Sequential<T>*> g_copies_, d_copies_;
+  std::vector<std::unique_ptr<Sequential<T>>> copies_;
+  std::vector<std::unique_ptr<Rng>> copy_dropout_;
+  std::unique_ptr<ShardedPass<T>> pass_;
+  long batch_ = 0;
+  std::vector<Tensor<T>> g_rows_, real_rows_, g_join_, real_join_, fake_join_, d_image_, dlogits_;
+  std::vector<const Tensor<T>*> g_in_, real_in_, fake_in_;
+  std::vector<std::vector<int>> real_y_, fake_y_;
+  std::vector<double> loss_parts_;
+  std::vector<T> flat_, total_;
 };
 
 }  // namespace ganlite

@@ -57,7 +57,7 @@ struct LoopHooks {
   std::function<void(const StepRecord&)> after_step;
   std::function<void(const EpochRecord&)> after_epoch;
   std::function<bool()> stop_requested;
-  // The step itself, if not trainer.train_step (e.g. DataParallelGan::train_step, dist/).
+  // The step itself, if not trainer.train_step.
   std::function<StepStats(const Tensor<T>& real, const std::vector<int>& labels)> step;
 };
 

@@ -1,5 +1,10 @@
-// ganlite/dist/data_parallel.hpp — the GAN step of a GanTrainer<float>, data-parallel over
-// shards of the batch and the processes of a Communicator.
+// tests/reference/data_parallel_reference.hpp — the data-parallel GAN step as it was before the
+// GAN step was written once (ganlite/dist/data_parallel.hpp at commit 4628b09), kept as the
+// oracle the trainer's sharded step must equal bit for bit (tests/test_data_parallel.cpp,
+// tests/mpi/data_parallel_mpi.cpp). Only these lines, the namespace, the includes and the calls
+// into BatchNorm and Dropout differ: BatchNorm's phases and Dropout's unit offset, public then,
+// are reached through the layer contract's shard seam now (set_shard, partial_sums,
+// finish_forward, finish_backward), which runs the same arithmetic.
 //
 // The global batch (GanConfig::batch images) is cut into S shards, shard s holding rows
 // [s*B/S, (s+1)*B/S); process r of P holds shards [r*S/P, (r+1)*S/P), one replica of G and D
@@ -25,13 +30,15 @@
 #include <type_traits>
 #include <vector>
 
-#include "../layers/batchnorm.hpp"
-#include "../layers/dropout.hpp"
-#include "../train/gan_trainer.hpp"
-#include "communicator.hpp"
-#include "shard_sum.hpp"
+#include <ganlite/dist/communicator.hpp>
+#include <ganlite/dist/shard_sum.hpp>
+#include <ganlite/layers/batchnorm.hpp>
+#include <ganlite/layers/dropout.hpp>
+#include <ganlite/train/gan_trainer.hpp>
 
-namespace ganlite {
+namespace ganlite::reference {
+
+using namespace ganlite;
 
 class DataParallelGan {
  public:
@@ -235,7 +242,7 @@ class DataParallelGan {
       if (dynamic_cast<Dropout<float>*>(&first)) {  // every replica draws the mask of its rows of the whole batch
         for (int j = 0; j < local_; ++j) {
           if (j > 0) replica_dropout_[static_cast<std::size_t>(j)] = t_.dropout_rng();
-          static_cast<Dropout<float>&>(nets[j]->layer(i)).set_unit_offset(units * static_cast<std::size_t>(rows_[static_cast<std::size_t>(j)].first));
+          nets[j]->layer(i).set_shard({rows_[static_cast<std::size_t>(j)].first, batch_});
         }
       }
       if (mode == Mode::Train && dynamic_cast<BatchNorm<float>*>(&first)) {
@@ -249,23 +256,22 @@ class DataParallelGan {
   }
 
   void synchronized_batchnorm(std::vector<Sequential<float>*>& nets, std::size_t i, std::vector<const Tensor<float>*>& h, std::size_t rows_per_image) {
+    (void)rows_per_image;  // the layer counts the whole batch's rows from its shard (set_shard)
     const std::size_t C = static_cast<std::size_t>(static_cast<BatchNorm<float>&>(nets[0]->layer(i)).channels());
-    const long M = static_cast<long>(rows_per_image) * batch_;
     // Kept from step to step; every value is written below before it is read.
     std::vector<double>& parts = bn_parts_;
-    std::vector<double>& mean = bn_mean_;
-    std::vector<double>& var = bn_var_;
+    std::vector<double>& totals = bn_mean_;
     parts.resize(C * static_cast<std::size_t>(local_));
-    mean.resize(C);
-    var.resize(C);
-    auto bn = [&](int j) -> BatchNorm<float>& { return static_cast<BatchNorm<float>&>(nets[j]->layer(i)); };
-    for (int j = 0; j < local_; ++j) bn(j).batch_sums(*h[j], parts.data() + C * j);
-    sum_parts(parts.data(), C, mean.data());
-    for (auto& m : mean) m /= M;
-    for (int j = 0; j < local_; ++j) bn(j).centred_square_sums(*h[j], mean.data(), parts.data() + C * j);
-    sum_parts(parts.data(), C, var.data());
-    for (auto& v : var) v /= M;
-    for (int j = 0; j < local_; ++j) h[j] = &bn(j).forward_with_statistics(*h[j], mean.data(), var.data());
+    totals.resize(2 * C);
+    auto bn = [&](int j) -> BatchNorm<float>& {
+      nets[j]->layer(i).set_shard({rows_[static_cast<std::size_t>(j)].first, batch_});
+      return static_cast<BatchNorm<float>&>(nets[j]->layer(i));
+    };
+    for (int j = 0; j < local_; ++j) bn(j).partial_sums(Pass::Forward, 0, *h[j], nullptr, parts.data() + C * j);  // sums of x
+    sum_parts(parts.data(), C, totals.data());
+    for (int j = 0; j < local_; ++j) bn(j).partial_sums(Pass::Forward, 1, *h[j], totals.data(), parts.data() + C * j);  // centred squares
+    sum_parts(parts.data(), C, totals.data() + C);
+    for (int j = 0; j < local_; ++j) h[j] = &bn(j).finish_forward(*h[j], totals.data());
   }
 
   // The replicas' backward pass, layer by layer in reverse; BatchNorm with the whole batch's sums.
@@ -278,14 +284,9 @@ class DataParallelGan {
         parts.resize(2 * C * static_cast<std::size_t>(local_));
         total.resize(2 * C);
         auto bn = [&](int j) -> BatchNorm<float>& { return static_cast<BatchNorm<float>&>(nets[j]->layer(i)); };
-        for (int j = 0; j < local_; ++j) {
-          double* p = parts.data() + 2 * C * j;
-          bn(j).gradient_sums(*g[j], p, p + C);
-          bn(j).add_parameter_gradients(p, p + C);
-        }
+        for (int j = 0; j < local_; ++j) bn(j).partial_sums(Pass::Backward, 0, *g[j], nullptr, parts.data() + 2 * C * j);  // and its parameters' gradients
         sum_parts(parts.data(), 2 * C, total.data());
-        const long per_image = static_cast<long>(g[0]->size() / C) / (rows_[0].second - rows_[0].first);
-        for (int j = 0; j < local_; ++j) g[j] = &bn(j).input_gradient(*g[j], total.data(), total.data() + C, per_image * batch_);
+        for (int j = 0; j < local_; ++j) g[j] = &bn(j).finish_backward(*g[j], total.data());
       } else {
         for (int j = 0; j < local_; ++j) g[j] = &nets[j]->layer(i).backward(*g[j]);
       }
@@ -344,4 +345,4 @@ class DataParallelGan {
   Timing timing_;
 };
 
-}  // namespace ganlite
+}  // namespace ganlite::reference
