@@ -5,10 +5,10 @@ using namespace ganlite;
 
 int main() {
   Rng rng(42);
-  Sequential<float> net("xor", {2});
-  net.emplace<Dense<float>>(2, 16, true, rng);
-  net.emplace<Tanh<float>>();
-  net.emplace<Dense<float>>(16, 1, true, rng);
+  Sequential net("xor", {2});
+  net.add(Dense(DenseOptions(2, 16), rng));
+  net.add(Tanh());
+  net.add(Dense(DenseOptions(16, 1), rng));
   Adam<float> opt(net.params(), net.grads(), {0.05});
   Tensor<float> x({4, 2}), y({4, 1}), dz;
   const float xs[] = {0, 0, 0, 1, 1, 0, 1, 1}, ys[] = {0, 1, 1, 0};

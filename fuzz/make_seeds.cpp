@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
   gzclose(g);
   Rng rng(1);
   Sequential<float> m("fuzz", {3});
-  m.emplace<Dense<float>>(3, 2, true, rng);
-  m.emplace<BatchNorm<float>>(2);
+  m.add(Dense<float>(DenseOptions(3, 2), rng));
+  m.add(BatchNorm<float>(2));
   save_weights(m, dir + "/weights/model.weights");
   // A checkpoint is ~30 MB; its first 4 KiB (magic, version, settings, first tensor headers)
   // give the fuzzer the structure to mutate.

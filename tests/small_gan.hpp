@@ -15,23 +15,23 @@ constexpr int kNoise = 3, kClasses = 3;
 template <class T>
 Sequential<T> generator(Rng& init) {
   Sequential<T> g("small_g", {kNoise + kClasses});
-  g.template emplace<Dense<T>>(kNoise + kClasses, 4 * 4 * 2, false, init);
-  g.template emplace<BatchNorm<T>>(4 * 4 * 2);
-  g.add(make_leaky_relu<T>());
-  g.template emplace<Reshape<T>>(Shape{4, 4, 2});
-  g.template emplace<Conv2DTranspose<T>>(2, ConvSpec{2, 3, 3, 1, 1, Padding::Same, true}, init);
-  g.template emplace<Tanh<T>>();
+  g.add(Dense<T>(DenseOptions(kNoise + kClasses, 4 * 4 * 2).bias(false), init));
+  g.add(BatchNorm<T>(4 * 4 * 2));
+  g.add(LeakyReLU<T>());
+  g.add(Reshape<T>(Shape{4, 4, 2}));
+  g.add(Conv2DTranspose<T>(Conv2dOptions(2, 2, 3).padding(Padding::Same), init));
+  g.add(Tanh<T>());
   return g;
 }
 
 template <class T>
 Sequential<T> discriminator(Rng& init, Rng& dropout, double dropout_rate = 0) {
   Sequential<T> d("small_d", {4, 4, 2 + kClasses});
-  d.template emplace<Conv2D<T>>(2 + kClasses, ConvSpec{3, 3, 3, 2, 2, Padding::Same, true}, init);
-  d.add(make_leaky_relu<T>());
-  if (dropout_rate > 0) d.template emplace<Dropout<T>>(dropout_rate, dropout);
-  d.template emplace<Flatten<T>>();
-  d.template emplace<Dense<T>>(2 * 2 * 3, 1, true, init);
+  d.add(Conv2D<T>(Conv2dOptions(2 + kClasses, 3, 3).stride(2).padding(Padding::Same), init));
+  d.add(LeakyReLU<T>());
+  if (dropout_rate > 0) d.add(Dropout<T>(dropout_rate, dropout));
+  d.add(Flatten<T>());
+  d.add(Dense<T>(DenseOptions(2 * 2 * 3, 1), init));
   return d;
 }
 

@@ -45,10 +45,10 @@ void check_close(const Tensor<float>& got, const Tensor<double>& want, const std
 // The float layer with the double layer's weights; forward and backward of both on the same x
 // and dy; every output and gradient compared.
 template <template <class> class L>
-void compare_with_reference(int in_channels, ConvSpec spec, const Shape& in, const std::string& methods) {
+void compare_with_reference(const Conv2dOptions& options, const Shape& in, const std::string& methods) {
   Rng init(7), data(8);
-  L<double> ref(in_channels, spec, init);
-  L<float> fast(in_channels, spec, init);
+  L<double> ref(options, init);
+  L<float> fast(options, init);
   CHECK(fast.methods(in, kBatch) == methods);
   for (std::size_t k = 0; k < ref.params().size(); ++k) *fast.params()[k] = to_float(*ref.params()[k]);
   Shape xs{kBatch};
@@ -67,27 +67,27 @@ void compare_with_reference(int in_channels, ConvSpec spec, const Shape& in, con
 }  // namespace
 
 TEST_CASE("Conv2D, 16 channels, stride 1: forward by position, input gradient by pixel phase") {
-  compare_with_reference<Conv2D>(16, ConvSpec{8, 3, 3, 1, 1, Padding::Same, true}, {6, 6, 16},
+  compare_with_reference<Conv2D>(Conv2dOptions(16, 8, 3).padding(Padding::Same), {6, 6, 16},
                                  "forward by-position, weights gathered, input gradient pixel-phase");
 }
 
 TEST_CASE("Conv2D, 128 channels, stride 2: weights by tap, input gradient fused with col2im") {
-  compare_with_reference<Conv2D>(128, ConvSpec{8, 3, 3, 2, 2, Padding::Same, true}, {6, 6, 128},
+  compare_with_reference<Conv2D>(Conv2dOptions(128, 8, 3).stride(2).padding(Padding::Same), {6, 6, 128},
                                  "forward by-position, weights by-tap, input gradient fused-col2im");
 }
 
 TEST_CASE("Conv2DTranspose to 128 channels, stride 2: forward fused with col2im, weights by tap") {
-  compare_with_reference<Conv2DTranspose>(8, ConvSpec{128, 3, 3, 2, 2, Padding::Same, true}, {3, 3, 8},
+  compare_with_reference<Conv2DTranspose>(Conv2dOptions(8, 128, 3).stride(2).padding(Padding::Same), {3, 3, 8},
                                           "forward fused-col2im, weights by-tap, input gradient by-position");
 }
 
 TEST_CASE("Conv2D with 520 filters, stride 2: input gradient through the column matrix; few channels: gathered") {
-  compare_with_reference<Conv2D>(4, ConvSpec{520, 3, 3, 2, 2, Padding::Same, false}, {4, 4, 4},
+  compare_with_reference<Conv2D>(Conv2dOptions(4, 520, 3).stride(2).padding(Padding::Same).bias(false), {4, 4, 4},
                                  "forward gathered, weights gathered, input gradient column-matrix");
 }
 
 TEST_CASE("Conv2DTranspose, stride 1, 'valid': forward by pixel phase") {
-  compare_with_reference<Conv2DTranspose>(16, ConvSpec{16, 3, 3, 1, 1, Padding::Valid, false}, {5, 5, 16},
+  compare_with_reference<Conv2DTranspose>(Conv2dOptions(16, 16, 3).bias(false), {5, 5, 16},
                                           "forward pixel-phase, weights gathered, input gradient by-position");
 }
 

@@ -75,7 +75,7 @@ TEST_CASE("Conv2D forward equals the direct loop") {
     for (Padding p : {Padding::Same, Padding::Valid})
       for (int k : {5, 2}) {
         Rng rng(100 + s * 10 + k);
-        Conv2D<float> conv(3, ConvSpec{5, k, k, s, s, p, true}, rng);
+        Conv2D<float> conv(Conv2dOptions(3, 5, k).stride(s).padding(p), rng);
         for (auto& v : *conv.params()[1]) v = static_cast<float>(rng.normal());
         Tensor<float> x = random_image(3, 9, 8, 3, rng);
         CAPTURE(s);
@@ -91,7 +91,7 @@ TEST_CASE("Conv2DTranspose forward equals the direct loop") {
       for (int k : {5, 2}) {
         Rng rng(200 + s * 10 + k);
         for (int filters : {4, 17}) {
-          Conv2DTranspose<float> conv(3, ConvSpec{filters, k, k, s, s, p, false}, rng);
+          Conv2DTranspose<float> conv(Conv2dOptions(3, filters, k).stride(s).padding(p).bias(false), rng);
           Tensor<float> x = random_image(2, 7, 6, 3, rng);
           CAPTURE(s);
           CAPTURE(k);
@@ -186,11 +186,11 @@ TEST_CASE("transposed convolution with GEMM tiles added straight into the image 
 
 TEST_CASE("Conv2DTranspose output sizes follow Keras") {
   Rng rng(1);
-  CHECK(Conv2DTranspose<float>(8, {4, 5, 5, 2, 2, Padding::Same, false}, rng).output_shape({7, 7, 8}) == Shape{14, 14, 4});
-  CHECK(Conv2DTranspose<float>(8, {4, 5, 5, 2, 2, Padding::Valid, false}, rng).output_shape({7, 7, 8}) == Shape{17, 17, 4});
-  CHECK(Conv2DTranspose<float>(8, {4, 1, 1, 2, 2, Padding::Valid, false}, rng).output_shape({7, 7, 8}) == Shape{14, 14, 4});
-  CHECK(Conv2D<float>(1, {4, 5, 5, 2, 2, Padding::Same, true}, rng).output_shape({28, 28, 1}) == Shape{14, 14, 4});
-  CHECK(Conv2D<float>(1, {4, 5, 5, 2, 2, Padding::Valid, true}, rng).output_shape({28, 28, 1}) == Shape{12, 12, 4});
+  CHECK(Conv2DTranspose<float>(Conv2dOptions(8, 4, 5).stride(2).padding(Padding::Same).bias(false), rng).output_shape({7, 7, 8}) == Shape{14, 14, 4});
+  CHECK(Conv2DTranspose<float>(Conv2dOptions(8, 4, 5).stride(2).bias(false), rng).output_shape({7, 7, 8}) == Shape{17, 17, 4});
+  CHECK(Conv2DTranspose<float>(Conv2dOptions(8, 4, 1).stride(2).bias(false), rng).output_shape({7, 7, 8}) == Shape{14, 14, 4});
+  CHECK(Conv2D<float>(Conv2dOptions(1, 4, 5).stride(2).padding(Padding::Same), rng).output_shape({28, 28, 1}) == Shape{14, 14, 4});
+  CHECK(Conv2D<float>(Conv2dOptions(1, 4, 5).stride(2), rng).output_shape({28, 28, 1}) == Shape{12, 12, 4});
 }
 
 TEST_CASE("MaxPool2D forward equals the direct loop") {

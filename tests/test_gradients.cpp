@@ -9,7 +9,7 @@ using ::gradcheck::check_loss;
 TEST_CASE("Dense with and without bias") {
   for (bool bias : {true, false}) {
     Rng rng(3);
-    Dense<double> d(7, 5, bias, rng);
+    Dense<double> d(DenseOptions(7, 5).bias(bias), rng);
     if (bias)  // non-zero bias so its gradient path is exercised with real values
       for (auto& v : *d.params()[1]) v = rng.normal();
     CAPTURE(bias);
@@ -79,7 +79,7 @@ static std::vector<ConvCase> conv_cases() {
 TEST_CASE("Conv2D: stride 1/2, same/valid, odd/even sizes and kernels, with and without bias") {
   for (const ConvCase& c : conv_cases()) {
     Rng rng(11);
-    Conv2D<double> conv(2, ConvSpec{3, c.kernel, c.kernel, c.stride, c.stride, c.padding, c.bias}, rng);
+    Conv2D<double> conv(Conv2dOptions(2, 3, c.kernel).stride(c.stride).padding(c.padding).bias(c.bias), rng);
     if (c.bias)
       for (auto& v : *conv.params()[1]) v = rng.normal();
     CAPTURE(c.h);
@@ -95,7 +95,7 @@ TEST_CASE("Conv2D: stride 1/2, same/valid, odd/even sizes and kernels, with and 
 TEST_CASE("Conv2DTranspose: stride 1/2, same/valid, odd/even sizes and kernels, with and without bias") {
   for (const ConvCase& c : conv_cases()) {
     Rng rng(12);
-    Conv2DTranspose<double> conv(2, ConvSpec{3, c.kernel, c.kernel, c.stride, c.stride, c.padding, c.bias}, rng);
+    Conv2DTranspose<double> conv(Conv2dOptions(2, 3, c.kernel).stride(c.stride).padding(c.padding).bias(c.bias), rng);
     if (c.bias)
       for (auto& v : *conv.params()[1]) v = rng.normal();
     CAPTURE(c.h);
@@ -114,9 +114,9 @@ TEST_CASE("Conv2D and Conv2DTranspose with 16 channels") {
       Rng rng(13);
       CAPTURE(stride);
       CAPTURE(padding_name(p));
-      Conv2D<double> conv(16, ConvSpec{2, 3, 3, stride, stride, p, true}, rng);
+      Conv2D<double> conv(Conv2dOptions(16, 2, 3).stride(stride).padding(p), rng);
       check_layer(conv, {2, 5, 6, 16});
-      Conv2DTranspose<double> convt(2, ConvSpec{16, 3, 3, stride, stride, p, false}, rng);
+      Conv2DTranspose<double> convt(Conv2dOptions(2, 16, 3).stride(stride).padding(p).bias(false), rng);
       check_layer(convt, {2, 3, 4, 2});
     }
 }
@@ -161,15 +161,15 @@ TEST_CASE("BCE with logits is stable for large |logit|") {
 TEST_CASE("a whole small GAN-shaped Sequential, end to end") {
   Rng rng(21), drop(22);
   Sequential<double> net("mini", {4});
-  net.emplace<Dense<double>>(4, 2 * 2 * 3, false, rng);
-  net.emplace<BatchNorm<double>>(12);
-  net.add(make_leaky_relu<double>());
-  net.emplace<Reshape<double>>(Shape{2, 2, 3});
-  net.emplace<Conv2DTranspose<double>>(3, ConvSpec{2, 3, 3, 2, 2, Padding::Same, false}, rng);
-  net.emplace<Tanh<double>>();
-  net.emplace<Conv2D<double>>(2, ConvSpec{3, 3, 3, 2, 2, Padding::Same, true}, rng);
-  net.emplace<Flatten<double>>();
-  net.emplace<Dense<double>>(12, 1, true, rng);
+  net.add(Dense<double>(DenseOptions(4, 2 * 2 * 3).bias(false), rng));
+  net.add(BatchNorm<double>(12));
+  net.add(LeakyReLU<double>());
+  net.add(Reshape<double>(Shape{2, 2, 3}));
+  net.add(Conv2DTranspose<double>(Conv2dOptions(3, 2, 3).stride(2).padding(Padding::Same).bias(false), rng));
+  net.add(Tanh<double>());
+  net.add(Conv2D<double>(Conv2dOptions(2, 3, 3).stride(2).padding(Padding::Same), rng));
+  net.add(Flatten<double>());
+  net.add(Dense<double>(DenseOptions(12, 1), rng));
 
   Tensor<double> x = ::gradcheck::random_tensor({3, 4}, rng);
   auto loss = [&](Tensor<double>* dx) {
@@ -191,7 +191,7 @@ TEST_CASE("a whole small GAN-shaped Sequential, end to end") {
 
 TEST_CASE("frozen layers add no parameter gradient; first layer may skip dx") {
   Rng rng(31);
-  Dense<double> d(3, 2, true, rng);
+  Dense<double> d(DenseOptions(3, 2), rng);
   Tensor<double> x = ::gradcheck::random_tensor({2, 3}, rng), g = ::gradcheck::random_tensor({2, 2}, rng);
   d.forward(x, Mode::Train);
   for (auto* p : d.grads()) p->zero();
@@ -200,7 +200,7 @@ TEST_CASE("frozen layers add no parameter gradient; first layer may skip dx") {
   for (auto* p : d.grads())
     for (double v : *p) CHECK(v == 0.0);
   CHECK(dx.size() == x.size());
-  Dense<double> first(3, 2, true, rng);  // a first layer: nobody needs its dx
+  Dense<double> first(DenseOptions(3, 2), rng);  // a first layer: nobody needs its dx
   first.set_needs_input_grad(false);
   first.forward(x, Mode::Train);
   CHECK(first.backward(g).empty());

@@ -32,7 +32,7 @@ struct Stages {
 
 inline Stages run() {
   Rng rng(0);
-  Conv2D<float> conv(1, ConvSpec{3, 3, 3, 1, 1, Padding::Valid, false}, rng);
+  Conv2D<float> conv(Conv2dOptions(1, 3, 3).bias(false), rng);
   Tensor<float>& w = *conv.params()[0];  // (3, 3, 1, 3): w[(ky*3 + kx)*3 + f]
   for (int f = 0; f < 3; ++f)
     for (int t = 0; t < 9; ++t) w[t * 3 + f] = kFilters[f][t] / 9.0f;  // "divided by 9", as in the seed

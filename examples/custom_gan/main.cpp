@@ -29,29 +29,29 @@ constexpr int kNoise = 32, kClasses = 10;
 
 // G: (noise + one-hot) -> Dense 7x7x32 -> BN -> LeakyReLU -> Conv2DTranspose 16 (stride 2: 14x14)
 //    -> BN -> LeakyReLU -> Conv2DTranspose 1 -> tanh: a 14x14x1 image in [-1, 1].
-Sequential<float> make_small_generator(Rng& init) {
-  Sequential<float> g("small_generator", {kNoise + kClasses});
-  g.emplace<Dense<float>>(kNoise + kClasses, 7 * 7 * 32, false, init);
-  g.emplace<BatchNorm<float>>(7 * 7 * 32);
-  g.add(make_leaky_relu<float>());
-  g.emplace<Reshape<float>>(Shape{7, 7, 32});
-  g.emplace<Conv2DTranspose<float>>(32, ConvSpec{16, 5, 5, 2, 2, Padding::Same, false}, init);
-  g.emplace<BatchNorm<float>>(16);
-  g.add(make_leaky_relu<float>());
-  g.emplace<Conv2DTranspose<float>>(16, ConvSpec{1, 5, 5, 1, 1, Padding::Same, false}, init);
-  g.emplace<Tanh<float>>();
+Sequential<> make_small_generator(Rng& init) {
+  Sequential g("small_generator", {kNoise + kClasses});
+  g.add(Dense(DenseOptions(kNoise + kClasses, 7 * 7 * 32).bias(false), init));
+  g.add(BatchNorm(7 * 7 * 32));
+  g.add(LeakyReLU());
+  g.add(Reshape({7, 7, 32}));
+  g.add(Conv2DTranspose(Conv2dOptions(32, 16, 5).stride(2).padding(Padding::Same).bias(false), init));
+  g.add(BatchNorm(16));
+  g.add(LeakyReLU());
+  g.add(Conv2DTranspose(Conv2dOptions(16, 1, 5).padding(Padding::Same).bias(false), init));
+  g.add(Tanh());
   return g;
 }
 
 // D: (14x14 image + 10 label planes) -> Conv2D 32 (stride 2: 7x7) -> LeakyReLU -> Dropout 0.3
 //    -> Flatten -> Dense 1: one logit, real or fake.
-Sequential<float> make_small_discriminator(Rng& init, Rng& dropout) {
-  Sequential<float> d("small_discriminator", {14, 14, 1 + kClasses});
-  d.emplace<Conv2D<float>>(1 + kClasses, ConvSpec{32, 5, 5, 2, 2, Padding::Same, true}, init);
-  d.add(make_leaky_relu<float>());
-  d.emplace<Dropout<float>>(0.3, dropout);
-  d.emplace<Flatten<float>>();
-  d.emplace<Dense<float>>(7 * 7 * 32, 1, true, init);
+Sequential<> make_small_discriminator(Rng& init, Rng& dropout) {
+  Sequential d("small_discriminator", {14, 14, 1 + kClasses});
+  d.add(Conv2D(Conv2dOptions(1 + kClasses, 32, 5).stride(2).padding(Padding::Same), init));
+  d.add(LeakyReLU());
+  d.add(Dropout(0.3, dropout));
+  d.add(Flatten());
+  d.add(Dense(DenseOptions(7 * 7 * 32, 1), init));
   return d;
 }
 

@@ -85,7 +85,7 @@ struct AlignedAllocator {
 template <class T>
 using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 
-template <class T>
+template <class T = float>
 class Tensor {
  public:
   Tensor() = default;

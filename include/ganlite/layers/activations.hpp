@@ -86,14 +86,17 @@ struct SigmoidFn {
   T derivative(T, T y) const { return y * (T(1) - y); }
 };
 
-template <class T> using LeakyReLU = Elementwise<T, LeakyReluFn<T>>;
-template <class T> using ReLU = Elementwise<T, ReluFn<T>>;
-template <class T> using Tanh = Elementwise<T, TanhFn<T>>;
-template <class T> using Sigmoid = Elementwise<T, SigmoidFn<T>>;
-
-template <class T>
-std::unique_ptr<Layer<T>> make_leaky_relu(double alpha = 0.3) {
-  return std::make_unique<LeakyReLU<T>>(LeakyReluFn<T>{static_cast<T>(alpha)});
-}
+// The layers: LeakyReLU(0.2), ReLU(), Tanh(), Sigmoid() (float unless a scalar is named).
+template <class T = float>
+class LeakyReLU : public Elementwise<T, LeakyReluFn<T>> {
+ public:
+  explicit LeakyReLU(double alpha = 0.3) : Elementwise<T, LeakyReluFn<T>>(LeakyReluFn<T>{static_cast<T>(alpha)}) {}
+};
+template <class T = float>
+class ReLU : public Elementwise<T, ReluFn<T>> {};
+template <class T = float>
+class Tanh : public Elementwise<T, TanhFn<T>> {};
+template <class T = float>
+class Sigmoid : public Elementwise<T, SigmoidFn<T>> {};
 
 }  // namespace ganlite

@@ -18,7 +18,7 @@
 
 namespace ganlite {
 
-template <class T>
+template <class T = float>
 class BatchNorm : public Layer<T> {
  public:
   explicit BatchNorm(int channels, double momentum = 0.99, double epsilon = 1e-3)

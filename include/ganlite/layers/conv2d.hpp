@@ -7,6 +7,9 @@
 // lives in the per-thread scratch buffer until col2im has summed it into dx; at stride 1, dx is
 // one implicit GEMM instead (kernels/conv_adjoint.hpp).
 // Output size and padding follow TensorFlow's 'same'/'valid' rules (kernels/im2col.hpp).
+//   Conv2D(Conv2dOptions(1, 64, 5).stride(2).padding(Padding::Same), rng)
+// Conv2dOptions(in_channels, filters, kernel): stride 1, 'valid' padding and a bias unless set
+// (Keras' defaults); Conv2DTranspose takes the same options.
 #pragma once
 #include <vector>
 
@@ -17,26 +20,30 @@
 
 namespace ganlite {
 
-struct ConvSpec {
-  int filters = 1;
-  int kernel_h = 3, kernel_w = 3;
+struct Conv2dOptions {
+  Conv2dOptions(int in_channels_, int filters_, int kernel) : in_channels(in_channels_), filters(filters_), kernel_h(kernel), kernel_w(kernel) {}
+  Conv2dOptions& kernel_size(int h, int w) { kernel_h = h, kernel_w = w; return *this; }
+  Conv2dOptions& stride(int s) { stride_h = stride_w = s; return *this; }
+  Conv2dOptions& stride(int h, int w) { stride_h = h, stride_w = w; return *this; }
+  Conv2dOptions& padding(Padding p) { pad = p; return *this; }
+  Conv2dOptions& bias(bool b) { use_bias = b; return *this; }
+  int in_channels, filters, kernel_h, kernel_w;
   int stride_h = 1, stride_w = 1;
-  Padding padding = Padding::Valid;
+  Padding pad = Padding::Valid;
   bool use_bias = true;
 };
 
-template <class T>
+template <class T = float>
 class Conv2D : public Layer<T> {
  public:
-  Conv2D(int in_channels, ConvSpec spec, Rng& rng)
-      : c_(in_channels), s_(spec), w_({spec.kernel_h, spec.kernel_w, in_channels, spec.filters}), dw_(w_.shape()) {
+  Conv2D(const Conv2dOptions& o, Rng& rng) : c_(o.in_channels), s_(o), w_({o.kernel_h, o.kernel_w, o.in_channels, o.filters}), dw_(w_.shape()) {
     glorot_uniform(w_, rng);
     if (s_.use_bias) b_ = db_ = Tensor<T>({s_.filters});
   }
   std::string type() const override { return "Conv2D"; }
 
   ConvGeometry geometry(int batch, int h, int w) const {
-    return {batch, c_, conv_axis(h, s_.kernel_h, s_.stride_h, s_.padding), conv_axis(w, s_.kernel_w, s_.stride_w, s_.padding)};
+    return {batch, c_, conv_axis(h, s_.kernel_h, s_.stride_h, s_.pad), conv_axis(w, s_.kernel_w, s_.stride_w, s_.pad)};
   }
   Shape output_shape(const Shape& in) const override {
     if (in.size() != 3 || in[2] != c_)
@@ -80,11 +87,11 @@ class Conv2D : public Layer<T> {
 
   std::vector<Tensor<T>*> params() override { return s_.use_bias ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
   std::vector<Tensor<T>*> grads() override { return s_.use_bias ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
-  const ConvSpec& spec() const { return s_; }
+  const Conv2dOptions& options() const { return s_; }
 
  private:
   int c_;
-  ConvSpec s_;
+  Conv2dOptions s_;
   ConvGeometry g_;
   Tensor<T> w_, dw_, b_, db_, y_, dx_;
   std::vector<double> bias_sum_;

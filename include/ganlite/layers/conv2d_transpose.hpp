@@ -18,11 +18,10 @@
 
 namespace ganlite {
 
-template <class T>
+template <class T = float>
 class Conv2DTranspose : public Layer<T> {
  public:
-  Conv2DTranspose(int in_channels, ConvSpec spec, Rng& rng)
-      : c_(in_channels), s_(spec), w_({spec.kernel_h, spec.kernel_w, spec.filters, in_channels}), dw_(w_.shape()) {
+  Conv2DTranspose(const Conv2dOptions& o, Rng& rng) : c_(o.in_channels), s_(o), w_({o.kernel_h, o.kernel_w, o.filters, o.in_channels}), dw_(w_.shape()) {
     glorot_uniform(w_, rng);
     if (s_.use_bias) b_ = db_ = Tensor<T>({s_.filters});
   }
@@ -30,10 +29,10 @@ class Conv2DTranspose : public Layer<T> {
 
   // Geometry of the forward convolution this layer is the adjoint of: from y (OH, OW, F) to x (H, W).
   ConvGeometry geometry(int batch, int h, int w) const {
-    const int oh = conv_transpose_out(h, s_.kernel_h, s_.stride_h, s_.padding);
-    const int ow = conv_transpose_out(w, s_.kernel_w, s_.stride_w, s_.padding);
-    ConvGeometry g{batch, s_.filters, conv_axis(oh, s_.kernel_h, s_.stride_h, s_.padding),
-                   conv_axis(ow, s_.kernel_w, s_.stride_w, s_.padding)};
+    const int oh = conv_transpose_out(h, s_.kernel_h, s_.stride_h, s_.pad);
+    const int ow = conv_transpose_out(w, s_.kernel_w, s_.stride_w, s_.pad);
+    ConvGeometry g{batch, s_.filters, conv_axis(oh, s_.kernel_h, s_.stride_h, s_.pad),
+                   conv_axis(ow, s_.kernel_w, s_.stride_w, s_.pad)};
     if (g.y.out != h || g.x.out != w) throw std::logic_error("Conv2DTranspose: inconsistent geometry");
     return g;
   }
@@ -82,7 +81,7 @@ class Conv2DTranspose : public Layer<T> {
 
  private:
   int c_;
-  ConvSpec s_;
+  Conv2dOptions s_;
   ConvGeometry g_;
   Tensor<T> w_, dw_, b_, db_, y_, dx_;
   std::vector<double> bias_sum_;

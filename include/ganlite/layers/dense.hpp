@@ -2,6 +2,7 @@
 //
 // x: (B, in)  W: (in, out)  b: (out) optional  ->  y: (B, out) = x W + b
 // backward: dW += x^T dy,  db += sum_B dy,  dx = dy W^T
+//   Dense(DenseOptions(100, 256).bias(false), rng)   — W Glorot-uniform from rng, b zero
 #pragma once
 #include <vector>
 
@@ -12,11 +13,18 @@
 
 namespace ganlite {
 
-template <class T>
+struct DenseOptions {
+  DenseOptions(int in_features, int out_features) : in(in_features), out(out_features) {}
+  DenseOptions& bias(bool b) { use_bias = b; return *this; }
+  int in, out;
+  bool use_bias = true;  // Keras' and PyTorch's default
+};
+
+template <class T = float>
 class Dense : public Layer<T> {
  public:
-  Dense(int in, int out, bool use_bias, Rng& rng)
-      : in_(in), out_(out), use_bias_(use_bias), w_({in, out}), dw_({in, out}) {
+  Dense(const DenseOptions& o, Rng& rng) : in_(o.in), out_(o.out), use_bias_(o.use_bias), w_({o.in, o.out}), dw_({o.in, o.out}) {
+    const int out = o.out;
     glorot_uniform(w_, rng);
     if (use_bias_) b_ = db_ = Tensor<T>({out});
   }

@@ -15,7 +15,7 @@
 
 namespace ganlite {
 
-template <class T>
+template <class T = float>
 class Dropout : public Layer<T> {
  public:
   Dropout(double rate, Rng& rng) : rate_(rate), rng_(&rng) {

@@ -47,7 +47,7 @@ struct ShardRows {
   long first_row = 0, batch_rows = 0;
 };
 
-template <class T>
+template <class T = float>
 class Layer {
  public:
   virtual ~Layer() = default;

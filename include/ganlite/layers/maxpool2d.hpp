@@ -12,7 +12,7 @@
 
 namespace ganlite {
 
-template <class T>
+template <class T = float>
 class MaxPool2D : public Layer<T> {
  public:
   MaxPool2D(int pool, int stride, Padding padding = Padding::Valid) : pool_(pool), stride_(stride), pad_(padding) {}

@@ -5,7 +5,7 @@
 
 namespace ganlite {
 
-template <class T>
+template <class T = float>
 class Reshape : public Layer<T> {
  public:
   explicit Reshape(Shape target) : target_(std::move(target)) {}
@@ -33,7 +33,7 @@ class Reshape : public Layer<T> {
   Tensor<T> y_, dx_;
 };
 
-template <class T>
+template <class T = float>
 class Flatten : public Reshape<T> {
  public:
   Flatten() : Reshape<T>({}) {}

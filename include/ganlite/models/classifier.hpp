@@ -22,16 +22,16 @@ Sequential<T> make_mnist_classifier(Rng& init_rng, Rng& dropout_rng) {
   Sequential<T> m("classifier", {28, 28, 1});
   int channels = 1;
   for (int filters : {32, 64}) {
-    m.template emplace<Conv2D<T>>(channels, ConvSpec{filters, 3, 3, 1, 1, Padding::Same, true}, init_rng);
-    m.template emplace<ReLU<T>>();
-    m.template emplace<MaxPool2D<T>>(2, 2, Padding::Valid);
+    m.add(Conv2D<T>(Conv2dOptions(channels, filters, 3).padding(Padding::Same), init_rng));
+    m.add(ReLU<T>());
+    m.add(MaxPool2D<T>(2, 2, Padding::Valid));
     channels = filters;
   }
-  m.template emplace<Flatten<T>>();
-  m.template emplace<Dense<T>>(7 * 7 * 64, 128, true, init_rng);
-  m.template emplace<ReLU<T>>();
-  m.template emplace<Dropout<T>>(0.3, dropout_rng);
-  m.template emplace<Dense<T>>(128, 10, true, init_rng);
+  m.add(Flatten<T>());
+  m.add(Dense<T>(DenseOptions(7 * 7 * 64, 128), init_rng));
+  m.add(ReLU<T>());
+  m.add(Dropout<T>(0.3, dropout_rng));
+  m.add(Dense<T>(DenseOptions(128, 10), init_rng));
   return m;
 }
 

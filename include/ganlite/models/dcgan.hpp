@@ -27,22 +27,21 @@ inline constexpr int kNoiseDim = 100;
 template <class T>
 Sequential<T> make_generator(Rng& init_rng, int noise_dim = kNoiseDim) {
   Sequential<T> g("generator", {noise_dim});
-  g.template emplace<Dense<T>>(noise_dim, 7 * 7 * 256, false, init_rng);
-  g.template emplace<BatchNorm<T>>(7 * 7 * 256);
-  g.add(make_leaky_relu<T>());
-  g.template emplace<Reshape<T>>(Shape{7, 7, 256});
+  g.add(Dense<T>(DenseOptions(noise_dim, 7 * 7 * 256).bias(false), init_rng));
+  g.add(BatchNorm<T>(7 * 7 * 256));
+  g.add(LeakyReLU<T>());
+  g.add(Reshape<T>(Shape{7, 7, 256}));
   const int filters[3] = {128, 64, 1}, strides[3] = {1, 2, 2};
   int channels = 256;
   for (int i = 0; i < 3; ++i) {
-    g.template emplace<Conv2DTranspose<T>>(channels, ConvSpec{filters[i], 5, 5, strides[i], strides[i], Padding::Same, false},
-                                           init_rng);
+    g.add(Conv2DTranspose<T>(Conv2dOptions(channels, filters[i], 5).stride(strides[i]).padding(Padding::Same).bias(false), init_rng));
     channels = filters[i];
     if (i < 2) {
-      g.template emplace<BatchNorm<T>>(channels);
-      g.add(make_leaky_relu<T>());
+      g.add(BatchNorm<T>(channels));
+      g.add(LeakyReLU<T>());
     }
   }
-  g.template emplace<Tanh<T>>();
+  g.add(Tanh<T>());
   return g;
 }
 
@@ -54,13 +53,13 @@ Sequential<T> make_discriminator(Rng& init_rng, Rng& dropout_rng, double dropout
   Sequential<T> d("discriminator", {28, 28, in_channels});
   int channels = in_channels;
   for (int filters : {64, 128}) {
-    d.template emplace<Conv2D<T>>(channels, ConvSpec{filters, 5, 5, 2, 2, Padding::Same, true}, init_rng);
-    d.add(make_leaky_relu<T>());
-    d.template emplace<Dropout<T>>(dropout_rate, dropout_rng);
+    d.add(Conv2D<T>(Conv2dOptions(channels, filters, 5).stride(2).padding(Padding::Same), init_rng));
+    d.add(LeakyReLU<T>());
+    d.add(Dropout<T>(dropout_rate, dropout_rng));
     channels = filters;
   }
-  d.template emplace<Flatten<T>>();
-  d.template emplace<Dense<T>>(7 * 7 * 128, 1, true, init_rng);
+  d.add(Flatten<T>());
+  d.add(Dense<T>(DenseOptions(7 * 7 * 128, 1), init_rng));
   return d;
 }
 

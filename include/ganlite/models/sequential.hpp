@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
+#include <type_traits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,11 +19,17 @@
 
 namespace ganlite {
 
-template <class T>
+template <class T = float>
 class Sequential {
  public:
   Sequential(std::string name, Shape input_shape) : name_(std::move(name)), input_shape_(std::move(input_shape)) {}
 
+  // The one way to add a layer, Keras' model.add: net.add(Dense(DenseOptions(2, 16), rng)), or a
+  // layer made elsewhere as a unique_ptr. Returns the layer as it now sits in the network.
+  template <class L, std::enable_if_t<std::is_base_of_v<Layer<T>, L>, int> = 0>
+  L& add(L layer) {
+    return add(std::make_unique<L>(std::move(layer)));
+  }
   template <class L>
   L& add(std::unique_ptr<L> layer) {
     L& ref = *layer;
@@ -32,9 +40,17 @@ class Sequential {
     if (layers_.size() == 1) layers_[0]->set_needs_input_grad(needs_input_grad_);
     return ref;
   }
-  template <class L, class... Args>
-  L& emplace(Args&&... args) {
-    return add(std::make_unique<L>(std::forward<Args>(args)...));
+  // Networks nest: a Sequential added to a Sequential brings its layers, in order, each named
+  // "block/layer" (the block's name, then the layer's). Its input must be this one's output.
+  Sequential& add(Sequential block) {
+    if (block.input_shape() != output_shape())
+      throw std::invalid_argument(name_ + ": the block " + block.name() + " takes " + shape_str(block.input_shape()) + ", but the network so far gives " +
+                                  shape_str(output_shape()));
+    for (auto& l : block.layers_) {
+      l->set_name(block.name() + "/" + l->name());
+      add(std::move(l));
+    }
+    return *this;
   }
 
   const Tensor<T>& forward(const Tensor<T>& x, Mode mode) {

@@ -21,13 +21,13 @@ struct AdamConfig {
   double epsilon = 1e-7;
 };
 
-template <class T>
+template <class T = float>
 struct AdamState {
   std::vector<Tensor<T>> m, v;
   std::int64_t step = 0;
 };
 
-template <class T>
+template <class T = float>
 class Adam {
  public:
   Adam(std::vector<Tensor<T>*> params, std::vector<Tensor<T>*> grads, AdamConfig cfg = {})

@@ -68,7 +68,7 @@ struct StepStats {
   float d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;  // D(x), D(G(z)): mean sigmoid outputs
 };
 
-template <class T>
+template <class T = float>
 class GanTrainer {
  public:
   // The models are built here, from the trainer's own Rngs, so that they are part of its state:

@@ -51,7 +51,7 @@ struct EpochRecord {
   bool last = false;       // the loop's final epoch
 };
 
-template <class T>
+template <class T = float>
 struct LoopHooks {
   std::function<void(GanTrainer<T>&, const std::string& path)> save_checkpoint;  // needed with a checkpoint_dir
   std::function<void(const StepRecord&)> after_step;
