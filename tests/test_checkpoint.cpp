@@ -156,7 +156,7 @@ TEST_CASE("the shard count is a setting of the checkpoint: another is refused, a
   save_checkpoint(two, path);
   CHECK(read_checkpoint_config(path).shards == 2);
   DcganTrainer one(DcganConfig{3, 2e-4, 0.5, 4, 0.3, 0, {}, 1});
-  CHECK(error_of([&] { load_checkpoint(one, path); }).find("--shards 2 in the checkpoint, 1 now") != std::string::npos);
+  CHECK(error_of([&] { load_checkpoint(one, path); }).find("shards 2 in the checkpoint, 1 now") != std::string::npos);
 
   const std::string data = read_file(path);
   ByteReader r(data, path);
@@ -192,7 +192,7 @@ TEST_CASE("a checkpoint keeps the generator's moving average: resumes bit-exactl
   for (std::size_t k = 0; k < x.size(); ++k) CHECK(std::memcmp(x[k]->data(), y[k]->data(), x[k]->size() * 4) == 0);
 
   DcganTrainer none(conditional_config());
-  CHECK(error_of([&] { load_checkpoint(none, path); }).find("--ema 0.99 in the checkpoint, 0 now") != std::string::npos);
+  CHECK(error_of([&] { load_checkpoint(none, path); }).find("generator average decay 0.99 in the checkpoint, 0 now") != std::string::npos);
 
   const std::string data = read_file(path);
   ByteReader r(data, path);

@@ -160,6 +160,39 @@ TEST_CASE("the trainer refuses models whose shapes don't fit, and labels it can'
   CHECK(t.sample_fixed().shape() == Shape{kClasses * 2, 4, 4, 2});    // every class with each fixed noise vector
 }
 
+TEST_CASE("an unconditional GAN may draw any shape its discriminator takes: points in the plane") {
+  GanConfig c;
+  c.noise_dim = 3, c.batch = 16, c.seed = 5;
+  auto points_generator = [](Rng& rng) {
+    Sequential g("generator", {3});
+    g.add(Dense(DenseOptions(3, 8), rng)), g.add(Tanh()), g.add(Dense(DenseOptions(8, 2), rng));
+    return g;
+  };
+  auto points_discriminator = [](int inputs) {
+    return [inputs](Rng& rng, Rng&) {
+      Sequential d("discriminator", {inputs});
+      d.add(Dense(DenseOptions(inputs, 8), rng)), d.add(LeakyReLU()), d.add(Dense(DenseOptions(8, 1), rng));
+      return d;
+    };
+  };
+  GanTrainer<> t(c, points_generator, points_discriminator(2));
+  Tensor<float> real({16, 2});
+  for (int i = 0; i < 16; ++i) real[2 * i] = std::cos(0.4f * i), real[2 * i + 1] = std::sin(0.4f * i);
+  const std::vector<float> before(t.generator().params()[0]->begin(), t.generator().params()[0]->end());
+  const StepStats s = t.train_step(real);
+  CHECK(std::isfinite(s.d_loss));
+  CHECK(std::isfinite(s.g_loss));
+  CHECK_FALSE(std::equal(before.begin(), before.end(), t.generator().params()[0]->begin()));  // G learned from D
+  CHECK(t.sample_fixed().shape() == Shape{c.fixed_noise_count, 2});
+  std::string err;
+  try {
+    GanTrainer<> wrong(c, points_generator, points_discriminator(3));
+  } catch (const std::invalid_argument& e) {
+    err = e.what();
+  }
+  CHECK(err == "GanTrainer: the generator draws (2,) samples; the discriminator takes (3,)");
+}
+
 namespace {
 // Identity forward; backward throws (a user's layer with a bug).
 class ThrowingBackward : public Layer<double> {

@@ -110,12 +110,17 @@ TEST_CASE("settings differences are said with both values, exactly") {
   CHECK(exact_number(1e-7) == "1e-07");
   CHECK(exact_number(0.1 + 0.2) == "0.30000000000000004");
   DcganConfig a, b;
-  CHECK(settings_difference(a, b).empty());
+  CHECK(dcgan_settings_differences(a, b).empty());
+  CHECK(describe(dcgan_settings_differences(a, b)).empty());
   b.learning_rate = 1e-7;
   b.seed = 18446744073709551615ull;
-  const std::string d = settings_difference(a, b);
-  CHECK(d.find("--lr 0.0001 in the checkpoint, 1e-07 now") != std::string::npos);
-  CHECK(d.find("--seed 0 in the checkpoint, 18446744073709551615 now") != std::string::npos);
+  // The library names settings; the two networks' learning rates are one setting of a DCGAN.
+  CHECK(describe(dcgan_settings_differences(a, b), dcgan_setting_name) ==
+        "seed 0 in the checkpoint, 18446744073709551615 now, learning rate 0.0001 in the checkpoint, 1e-07 now");
+  CHECK(describe(dcgan_settings_differences(a, b)).find("discriminator learning rate 0.0001 in the checkpoint, 1e-07 now") != std::string::npos);
+  // A program says them as its flags, or leaves one unsaid.
+  const auto flag = [](const std::string& s) { return s == "seed" ? std::string() : "--" + dcgan_setting_name(s); };
+  CHECK(describe(dcgan_settings_differences(a, b), flag) == "--learning rate 0.0001 in the checkpoint, 1e-07 now");
 }
 
 TEST_CASE("gzip: members one after another are read; trailing garbage and a damaged member are refused") {

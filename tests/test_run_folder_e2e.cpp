@@ -51,15 +51,16 @@ void write_patched_checkpoint(const std::string& from, const std::string& to, co
 
 TEST_CASE("a second training on the same --out is refused at once, naming the folder and the running process") {
   const std::string out = fresh_dir("locked");
-  const pid_t first = spawn("--data " + e2e::mnist_dir() + " --out " + out + " --limit 3200 --batch 64 --epochs 50", out + "/../locked_first.log");
-  REQUIRE(wait_for_text(out + "/../locked_first.log", "Training on", 120));
-  CHECK(e2e::run(kBinary, "--data " + e2e::mnist_dir() + " --out " + out + kRun + "--epochs 1 --resume", out + "/../locked_second.log") == 1);
-  const std::string msg = slurp(out + "/../locked_second.log");
+  const std::string logs = fresh_dir("locked_logs");  // fresh: a log left by an earlier run of this test must not be read as this one's
+  const pid_t first = spawn("--data " + e2e::mnist_dir() + " --out " + out + " --limit 3200 --batch 64 --epochs 50", logs + "/locked_first.log");
+  REQUIRE(wait_for_text(logs + "/locked_first.log", "Training on", 120));
+  CHECK(e2e::run(kBinary, "--data " + e2e::mnist_dir() + " --out " + out + kRun + "--epochs 1 --resume", logs + "/locked_second.log") == 1);
+  const std::string msg = slurp(logs + "/locked_second.log");
   CHECK(msg.find("output folder " + out + " is in use by another training run (process " + std::to_string(first)) != std::string::npos);
   CHECK(msg.find("mnist_dcgan") != std::string::npos);  // the holder's command line
   kill(first, SIGKILL);  // the lock dies with its process: nobody deletes anything by hand
   waitpid(first, nullptr, 0);
-  CHECK(train(out, "--epochs 1 --restart", out + "/../locked_third.log") == 0);
+  CHECK(train(out, "--epochs 1 --restart", logs + "/locked_third.log") == 0);
 }
 
 TEST_CASE("a run deletes only its own leftovers: never a user's look-alike, never a live process's temporary") {

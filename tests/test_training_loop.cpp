@@ -139,9 +139,12 @@ TEST_CASE("the NaN guard stops the run at the step that went bad, before it is r
   LoopHooks<float> hooks = saving_hooks();
   int reported = 0;
   hooks.after_step = [&](const StepRecord&) { ++reported; };
-  LoopSettings s = settings(dir, 2);
-  s.poison_after_steps = 7;
-  const std::string err = error_of([&] { train_gan(t, tensor_images(data.images, data.labels), s, hooks); });
+  hooks.step = [&t, steps_run = 0](const Tensor<float>& real, const std::vector<int>& labels) mutable {  // a fault, through the public hook
+    const StepStats st = t.train_step(real, labels);
+    if (++steps_run == 7) (*t.generator().params()[0])[0] = std::nanf("");
+    return st;
+  };
+  const std::string err = error_of([&] { train_gan(t, tensor_images(data.images, data.labels), settings(dir, 2), hooks); });
   CHECK(err.find("training diverged at epoch 2, step 2") == 0);
   CHECK(err.find("the last good checkpoint in " + dir + " is kept") != std::string::npos);
   CHECK(reported == 6);
@@ -167,8 +170,21 @@ TEST_CASE("a checkpoint refuses a trainer of another model or other settings, na
   GanConfig c = small_gan::config();
   c.discriminator_adam.learning_rate = 3e-4;
   GanTrainer<float> faster_d = make_trainer(c);
-  CHECK(error_of([&] { load_gan_checkpoint(faster_d, path, kModel); }).find("discriminator learning_rate 0.0001 in the checkpoint, 0.0003 now") !=
+  CHECK(error_of([&] { load_gan_checkpoint(faster_d, path, kModel); }).find("discriminator learning rate 0.0001 in the checkpoint, 0.0003 now") !=
         std::string::npos);
+  // The objective is recorded by name; one this build doesn't know (a user's own) is kept by
+  // name, and a trainer with another objective is refused.
+  CHECK(info.config.objective.name == "bce");
+  GanConfig own = small_gan::config();
+  own.objective = bce_objective();
+  own.objective.name = "my_objective";
+  GanTrainer<float> own_objective = make_trainer(own);
+  const std::string own_path = dir + "/own.ckpt";
+  save_gan_checkpoint(own_objective, own_path, kModel);
+  CHECK(read_gan_checkpoint_info(own_path).config.objective.name == "my_objective");
+  CHECK_FALSE(read_gan_checkpoint_info(own_path).config.objective.loss);
+  CHECK(error_of([&] { load_gan_checkpoint(own_objective, own_path, kModel); }).empty());
+  CHECK(error_of([&] { load_gan_checkpoint(t, own_path, kModel); }).find("objective my_objective in the checkpoint, bce now") != std::string::npos);
   CHECK(error_of([&] { save_gan_checkpoint(t, path, setting("seed", "1")); }).find("need a \"model\" name") != std::string::npos);
   ModelSettings clash = setting("model", "m");
   clash["epoch"] = "1";

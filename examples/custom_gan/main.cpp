@@ -74,7 +74,8 @@ std::string checkpoint_to_resume(const std::string& dir, GanTrainer<float>& trai
     std::fprintf(stderr, "custom_gan: skipping unusable checkpoint: %s\n", why.c_str());
   });
   const GanCheckpointInfo& info = found.second;
-  const std::string differs = gan_settings_difference(info, trainer.gan_config(), model);
+  const std::string differs = describe(checkpoint_differences(info, trainer.gan_config(), model),
+                                      [](const std::string& setting) { return setting == "seed" ? "--seed" : setting; });
   if (!differs.empty()) throw RunFolderRefused(found.first + ": was trained with other settings than this run's: " + differs);
   if (info.data_images != trainer.data_images || info.data_fingerprint != trainer.data_fingerprint)
     throw RunFolderRefused(found.first + ": was trained on other data (" + std::to_string(info.data_images) + " images, this run has " +

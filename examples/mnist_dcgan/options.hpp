@@ -2,8 +2,11 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <string>
+
+#include <ganlite/train/checkpoint.hpp>
 
 namespace mnist_dcgan {
 
@@ -35,6 +38,15 @@ struct LossRow {
 struct ProcessesDisagree : UsageError {
   using UsageError::UsageError;
 };
+
+// A DCGAN setting, as ganlite names it (dcgan_setting_name), said as this program's flag.
+inline std::string flag_of(const std::string& setting) {
+  static const std::map<std::string, std::string> flags = {{"seed", "--seed"}, {"batch", "--batch"},   {"learning rate", "--lr"},
+                                                           {"beta1", "--beta1"}, {"shards", "--shards"}, {"generator average decay", "--ema"}};
+  const std::string name = ganlite::dcgan_setting_name(setting);
+  const auto it = flags.find(name);
+  return it == flags.end() ? name : it->second;
+}
 
 inline std::string hex64(std::uint64_t v) {
   char b[24];

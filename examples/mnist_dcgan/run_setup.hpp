@@ -59,7 +59,7 @@ inline std::uint64_t data_fingerprint(const IdxDataset& ds) {
 // one whose position this data can't have.
 inline void check_resume_matches(const std::string& ckpt, const detail::CheckpointHeader& h, const DcganConfig& now, int images,
                                  std::uint64_t fingerprint, int steps) {
-  const std::string differs = settings_difference(h.config, now);
+  const std::string differs = describe(dcgan_settings_differences(h.config, now), flag_of);
   if (!differs.empty()) throw UsageError(ckpt + ": was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
   if (h.data_images != 0 && h.data_images != static_cast<std::uint32_t>(images))
     throw UsageError(ckpt + ": was trained on " + std::to_string(h.data_images) + " images, this run has " + std::to_string(images) +

@@ -77,7 +77,7 @@ inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint,
     earlier.back()->draw_from_average(!choice.raw);
     const DcganTrainer& o = *earlier.back();
     const DcganConfig &a = t->config(), &b = o.config();
-    std::string differs = settings_difference(b, a);
+    std::string differs = describe(dcgan_settings_differences(b, a), flag_of);
     if (differs.empty() && a.class_names != b.class_names) differs = "other class names";
     // One run's checkpoints hold the same data identity (files before version 3: none, 0).
     if (differs.empty() && (o.data_images != t->data_images || o.data_fingerprint != t->data_fingerprint))

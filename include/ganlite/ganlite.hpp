@@ -1,8 +1,16 @@
-// ganlite/ganlite.hpp — everything: tensors, kernels, layers, losses, Adam, Sequential, the seed
-// DCGAN and classifier builders, weight files, batch classification. Header-only, C++17,
-// namespace ganlite. Opt-in extras with heavier dependencies are included separately:
-// <ganlite/eval/metrics.hpp> (Inception Score, FID; Eigen), <ganlite/io/idx.hpp>,
-// <ganlite/io/image.hpp> (stb), <ganlite/io/gif.hpp> (giflib), <ganlite/train/checkpoint.hpp>.
+// ganlite/ganlite.hpp — the whole library that needs nothing beyond the C++ standard library,
+// OpenMP and zlib: tensors, kernels, layers, losses, Adam, Sequential, the seed DCGAN and
+// classifier builders, the GAN trainer and its training loop, checkpoints and weights files, run
+// folders, the loss plot and the report page, the communicator seam for data-parallel training,
+// IDX data. Header-only, C++17, namespace ganlite.
+//
+// Left out, because each brings a dependency of its own; include them where you need them:
+//   <ganlite/eval/metrics.hpp>        Inception Score and FID (Eigen)
+//   <ganlite/io/image.hpp>            PNG grids and image files (stb)
+//   <ganlite/io/gif.hpp>              the training GIF (giflib, stb)
+//   <ganlite/dist/mpi_communicator.hpp>  training over Open MPI processes (MPI)
+//   <ganlite/testing/grad_check.hpp>  the gradient checker for your own layers (no dependency;
+//                                     left out because only tests need it)
 #pragma once
 #include "tensor.hpp"
 #include "rng.hpp"
@@ -28,6 +36,24 @@
 #include "models/model_average.hpp"
 #include "models/dcgan.hpp"
 #include "models/classifier.hpp"
+#include "dist/communicator.hpp"
+#include "dist/agreement.hpp"
+#include "dist/shards.hpp"
 #include "io/binary_file.hpp"
 #include "io/weights.hpp"
+#include "io/idx.hpp"
+#include "io/svg_plot.hpp"
 #include "eval/classify.hpp"
+#include "train/gan_objective.hpp"
+#include "train/conditioning.hpp"
+#include "train/gan_trainer.hpp"
+#include "train/dcgan_trainer.hpp"
+#include "train/batch_source.hpp"
+#include "train/training_loop.hpp"
+#include "train/stop_signal.hpp"
+#include "train/checkpoint.hpp"
+#include "train/gan_checkpoint.hpp"
+#include "train/run_folder.hpp"
+#include "train/run_outputs.hpp"
+#include "report/report_page.hpp"
+#include "report/run_report.hpp"

@@ -24,21 +24,20 @@ inline ModelSettings dcgan_model_settings(const DcganConfig& k) {
   return {{"model", "dcgan"}, {"dropout", exact_number(k.dropout)}, {"class_names", names}, {"shards", std::to_string(k.shards)}};
 }
 
-// The settings that shape a run's numbers where a and b differ ("--lr 1e-07 in the checkpoint,
-// 2e-07 now, ..."), or "" when they agree.
-inline std::string settings_difference(const DcganConfig& saved, const DcganConfig& now) {
-  std::string d;
-  auto add = [&](const char* flag, const std::string& a, const std::string& b) {
-    if (a != b) d += std::string(d.empty() ? "" : ", ") + flag + " " + a + " in the checkpoint, " + b + " now";
-  };
-  add("--seed", std::to_string(saved.seed), std::to_string(now.seed));
-  add("--batch", std::to_string(saved.batch), std::to_string(now.batch));
-  add("--lr", exact_number(saved.learning_rate), exact_number(now.learning_rate));  // round-trip text: equal text, equal value
-  add("--beta1", exact_number(saved.beta1), exact_number(now.beta1));
-  add("classes", std::to_string(saved.classes), std::to_string(now.classes));
-  add("--shards", std::to_string(saved.shards), std::to_string(now.shards));
-  add("--ema", exact_number(saved.generator_ema), exact_number(now.generator_ema));
+// The settings that shape a DCGAN run's numbers, where saved and now differ: the trainer's
+// (gan_config_differences) and the shards. Say them with dcgan_setting_name.
+inline SettingDifferences dcgan_settings_differences(const DcganConfig& saved, const DcganConfig& now) {
+  SettingDifferences d = gan_config_differences(dcgan_gan_config(saved), dcgan_gan_config(now));
+  add_difference(d, "shards", std::to_string(saved.shards), std::to_string(now.shards));
   return d;
+}
+
+// A DCGAN setting as DcganConfig has it: one learning rate and beta1 for both networks, and the
+// fixed noise vectors follow from the classes (so they go unsaid).
+inline std::string dcgan_setting_name(const std::string& setting) {
+  for (const char* shared : {"learning rate", "beta1"})
+    if (setting == std::string("generator ") + shared || setting == std::string("discriminator ") + shared) return shared;
+  return setting == "fixed noise vectors" ? "" : setting;
 }
 
 namespace detail {
@@ -55,6 +54,7 @@ inline CheckpointHeader header_of(const CheckpointRecord& c, const ByteReader& r
   const GanCheckpointInfo g = gan_info_of(c, r);
   const Settings s{c, r};
   if (s.text("model") != "dcgan") r.fail("holds a \"" + s.text("model") + "\" model, not the DCGAN this program trains");
+  if (g.config.objective.name != "bce") r.fail("trained with the objective \"" + g.config.objective.name + "\"; the DCGAN trainer trains with bce");
   if (g.config.noise_dim != kNoiseDim) r.fail("has noise_dim " + s.text("noise_dim") + "; the DCGAN takes " + std::to_string(kNoiseDim));
   const AdamConfig& a = g.config.generator_adam;
   const AdamConfig& b = g.config.discriminator_adam;
@@ -141,7 +141,7 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   const std::uint32_t version = read_checkpoint_preamble(r, data.size());
   CheckpointRecord c;
   const detail::CheckpointHeader h = version >= 4 ? detail::header_of(c = read_checkpoint_record(r), r) : detail::read_legacy_header(r, version);
-  const std::string differs = settings_difference(h.config, t.config());
+  const std::string differs = describe(dcgan_settings_differences(h.config, t.config()), dcgan_setting_name);
   if (!differs.empty()) r.fail("was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
 
   if (version >= 4) {

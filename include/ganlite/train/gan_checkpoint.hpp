@@ -7,8 +7,9 @@
 //                     model says otherwise is refused, naming each difference.
 //   the trainer's     noise_dim, classes, seed, batch; per network (generator_, discriminator_)
 //                     learning_rate, beta1, beta2, epsilon and adam_step; generator_ema (files
-//                     from before it: 0); epoch, step_in_epoch, epoch_start_rng, data_rng,
-//                     dropout_rng; data_images, data_fingerprint
+//                     from before it: 0); objective (the loss pair's name; before it: bce);
+//                     epoch, step_in_epoch, epoch_start_rng, data_rng, dropout_rng; data_images,
+//                     data_fingerprint
 // and the tensors generator.K / discriminator.K (Sequential::state_tensors order), their Adam
 // moments generator.adam_m.K, generator.adam_v.K, ..., fixed_noise, and with generator_ema > 0
 // G's moving average generator_ema.K.
@@ -27,20 +28,9 @@
 #include "../io/binary_file.hpp"
 #include "checkpoint_record.hpp"
 #include "gan_trainer.hpp"
+#include "settings_difference.hpp"
 
 namespace ganlite {
-
-using ModelSettings = std::map<std::string, std::string>;
-
-// A number as text that reads back as the same double (1e-07 stays 1e-07, never 0.000000).
-inline std::string exact_number(double v) {
-  char buf[40];
-  for (int digits = 6; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
 
 // What a checkpoint says, without its tensors.
 struct GanCheckpointInfo {
@@ -101,7 +91,7 @@ struct Settings {
 inline bool is_trainer_setting(const std::string& key) {
   static const std::set<std::string> keys = {
       "noise_dim", "classes", "seed", "batch", "epoch", "step_in_epoch", "epoch_start_rng", "data_rng", "dropout_rng", "data_images",
-      "data_fingerprint", "learning_rate", "beta1", "beta2", "epsilon"};
+      "data_fingerprint", "objective", "learning_rate", "beta1", "beta2", "epsilon"};
   for (const char* net : {"generator_", "discriminator_"})
     if (key.compare(0, std::char_traits<char>::length(net), net) == 0) return true;
   return keys.count(key) > 0;
@@ -123,6 +113,12 @@ inline GanCheckpointInfo gan_info_of(const CheckpointRecord& c, const ByteReader
     a = AdamConfig{s.adam(net, "learning_rate"), s.adam(net, "beta1"), s.adam(net, "beta2"), s.adam(net, "epsilon")};
   }
   g.generator_ema = c.settings.count("generator_ema") ? s.real("generator_ema") : 0.0;
+  // Files from before objectives were a part trained with bce, the only one there was. A name
+  // this build doesn't know is a user's own objective: kept by name only (a trainer built from
+  // this info needs it given again; loading compares names).
+  const std::string objective = c.settings.count("objective") ? s.text("objective") : "bce";
+  if (objective.empty()) r.fail("setting objective is empty");
+  g.objective = known_objective(objective) ? objective_named(objective) : GanObjective{objective, {}, {}};
   if (!(g.generator_ema >= 0 && g.generator_ema < 1)) r.fail("setting generator_ema = \"" + s.text("generator_ema") + "\" is not a decay in [0, 1)");
   const Tensor<float>* fixed = c.find("fixed_noise");
   if (!fixed || fixed->rank() != 2) r.fail("has no fixed_noise tensor of rank 2");
@@ -185,36 +181,9 @@ inline void restore_gan_state(GanTrainer<float>& t, const CheckpointRecord& c, c
 
 }  // namespace detail
 
-// Where a checkpoint's model or trainer settings differ from a trainer's ("classes 10 in the
-// checkpoint, 0 now, dropout 0.3 in the checkpoint, 0.5 now"), or "" when they agree.
-inline std::string gan_settings_difference(const GanCheckpointInfo& saved, const GanConfig& now, const ModelSettings& now_model) {
-  std::string d;
-  auto add = [&](const std::string& what, const std::string& a, const std::string& b) {
-    if (a != b) d += (d.empty() ? "" : ", ") + what + " " + a + " in the checkpoint, " + b + " now";
-  };
-  std::set<std::string> keys;
-  for (const auto* m : {&saved.model, &now_model})
-    for (const auto& kv : *m) keys.insert(kv.first);
-  for (const auto& k : keys) {
-    const auto a = saved.model.find(k), b = now_model.find(k);
-    add(k, a == saved.model.end() ? "(none)" : "\"" + a->second + "\"", b == now_model.end() ? "(none)" : "\"" + b->second + "\"");
-  }
-  const GanConfig& s = saved.config;
-  add("noise_dim", std::to_string(s.noise_dim), std::to_string(now.noise_dim));
-  add("classes", std::to_string(s.classes), std::to_string(now.classes));
-  add("seed", std::to_string(s.seed), std::to_string(now.seed));
-  add("batch", std::to_string(s.batch), std::to_string(now.batch));
-  add("fixed noise vectors", std::to_string(s.fixed_noise_count), std::to_string(now.fixed_noise_count));
-  add("generator_ema", exact_number(s.generator_ema), exact_number(now.generator_ema));
-  for (int n = 0; n < 2; ++n) {
-    const std::string net = n ? "discriminator " : "generator ";
-    const AdamConfig &a = n ? s.discriminator_adam : s.generator_adam, &b = n ? now.discriminator_adam : now.generator_adam;
-    add(net + "learning_rate", exact_number(a.learning_rate), exact_number(b.learning_rate));
-    add(net + "beta1", exact_number(a.beta1), exact_number(b.beta1));
-    add(net + "beta2", exact_number(a.beta2), exact_number(b.beta2));
-    add(net + "epsilon", exact_number(a.epsilon), exact_number(b.epsilon));
-  }
-  return d;
+// Where a checkpoint's model or trainer settings differ from a trainer's and its model's.
+inline SettingDifferences checkpoint_differences(const GanCheckpointInfo& saved, const GanConfig& now, const ModelSettings& now_model) {
+  return gan_settings_differences(saved.model, saved.config, now_model, now);
 }
 
 // The trainer's whole state and `model` (which must name it: model["model"]), atomically.
@@ -240,6 +209,7 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
     c.set(net + "adam_step", std::to_string((n ? t.discriminator_optimizer() : t.generator_optimizer()).state().step));
   }
   c.set("generator_ema", exact_number(g.generator_ema));
+  c.set("objective", g.objective.name);
   c.set("epoch", std::to_string(t.epoch));
   c.set("step_in_epoch", std::to_string(t.step_in_epoch));
   c.set("epoch_start_rng", detail::rng_text(t.epoch_start_state));
@@ -270,7 +240,7 @@ inline void load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   const std::uint32_t version = read_checkpoint_preamble(r, data.size());
   if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; load it with load_checkpoint (checkpoint.hpp)");
   const CheckpointRecord c = read_checkpoint_record(r);
-  const std::string differs = gan_settings_difference(detail::gan_info_of(c, r), t.gan_config(), model);
+  const std::string differs = describe(checkpoint_differences(detail::gan_info_of(c, r), t.gan_config(), model));
   if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
   detail::restore_gan_state(t, c, r);
 }

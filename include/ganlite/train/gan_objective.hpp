@@ -32,6 +32,14 @@ inline GanObjective bce_objective() {
           [=](double z, GanTerm t) { return sigmoid(z) - target(t); }};
 }
 
+// The objectives this build knows by name, as checkpoints record them.
+inline std::string known_objectives() { return "bce"; }
+inline bool known_objective(const std::string& name) { return name == "bce"; }
+inline GanObjective objective_named(const std::string& name) {
+  if (!known_objective(name)) throw std::invalid_argument("no GAN objective is named \"" + name + "\" (known: " + known_objectives() + ")");
+  return bce_objective();
+}
+
 // The mean of a term over z's rows; if dz is non-null it is resized to z's shape and SET to
 // scale * d(mean)/dz (a shard's gradient scaled by its share of the batch).
 template <class T>

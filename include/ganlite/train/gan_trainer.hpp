@@ -406,11 +406,17 @@ class GanTrainer {
     if (g_in.size() != 1 || g_in[0] != cfg_.noise_dim + K)
       throw std::invalid_argument("GanTrainer: the generator takes " + shape_str(g_in) + " per sample; noise " + std::to_string(cfg_.noise_dim) +
                                   " + classes " + std::to_string(K) + " needs (" + std::to_string(cfg_.noise_dim + K) + ")");
-    if (image_shape_.size() != 3 || d_in.size() != 3 || d_in[0] != image_shape_[0] || d_in[1] != image_shape_[1] ||
-        d_in[2] != image_shape_[2] + K)
-      throw std::invalid_argument("GanTrainer: the generator draws " + shape_str(image_shape_) + " images; the discriminator takes " +
-                                  shape_str(d_in) + (K ? " (images and " + std::to_string(K) + " label planes)" : std::string()));
-    image_channels_ = image_shape_[2];
+    // Unconditional, G's samples may have any shape D takes (images, points, vectors); a
+    // conditional D sees (H, W, C) images with K label planes beside their channels.
+    const bool fits = K == 0 ? d_in == image_shape_
+                             : image_shape_.size() == 3 && d_in.size() == 3 && d_in[0] == image_shape_[0] && d_in[1] == image_shape_[1] &&
+                                   d_in[2] == image_shape_[2] + K;
+    if (!fits)
+      throw std::invalid_argument("GanTrainer: the generator draws " + shape_str(image_shape_) + " samples; the discriminator takes " + shape_str(d_in) +
+                                  (K ? " (a conditional discriminator takes (H, W, C + " + std::to_string(K) + "): the images and " +
+                                           std::to_string(K) + " label planes)"
+                                     : std::string()));
+    image_channels_ = K ? image_shape_[2] : 0;
   }
 
   const Tensor<T>& generator_input(const Tensor<T>& z, const std::vector<int>& labels, Tensor<T>& buffer) {

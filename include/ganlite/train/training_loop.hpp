@@ -34,7 +34,6 @@ struct LoopSettings {
   int epochs = 1;            // train until the trainer has completed this many
   int checkpoint_every = 1;  // a checkpoint after every N-th epoch (and the last one)
   std::string checkpoint_dir;  // "" : no checkpoints
-  long poison_after_steps = 0;  // for tests of the NaN guard: a generator weight becomes NaN after N steps
 };
 
 struct StepRecord {
@@ -87,7 +86,6 @@ LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const 
   };
   using clock = std::chrono::steady_clock;
   LoopOutcome out;
-  long steps_run = 0;
   std::vector<int> order(static_cast<std::size_t>(count)), labels;
   const std::vector<int> no_labels;
   Tensor<T> batch;
@@ -104,8 +102,6 @@ LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const 
       data.gather(order.data() + b0, bn, batch, labels);
       const StepStats st = hooks.step ? hooks.step(batch, conditional ? labels : no_labels)
                                       : conditional ? trainer.train_step(batch, labels) : trainer.train_step(batch);
-      if (settings.poison_after_steps > 0 && ++steps_run == settings.poison_after_steps)
-        (*trainer.generator().params()[0])[0] = static_cast<T>(std::nan(""));
       if (!std::isfinite(st.d_loss) || !std::isfinite(st.g_loss) || !trainer.weights_finite())
         throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(s + 1) +
                                  " (a loss or weight is not finite: D loss " + std::to_string(st.d_loss) + ", G loss " + std::to_string(st.g_loss) +
