@@ -1,4 +1,4 @@
-// Checkpoints (ganlite/train/checkpoint.hpp, checkpoint_record.hpp): a save and load continues
+// Checkpoints (ganlite/train/checkpoint.hpp, io/archive.hpp): a save and load continues
 // bit-exactly, conditional models included; the file says which model it holds, so reading it
 // builds that model; a file for another model is refused with what differs; files of the format
 // before named tensors (version 3) still load as the seed model.
@@ -94,17 +94,17 @@ TEST_CASE("a checkpoint of another model is refused with what differs") {
   // a file whose model is not the DCGAN
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  read_checkpoint_preamble(r, data.size());
-  CheckpointRecord rec = read_checkpoint_record(r);
+  read_archive_preamble(r, data.size());
+  Archive rec = read_archive_body(r);
   rec.set("model", "stylegan");
-  write_checkpoint_record(path + ".other", rec);
+  write_archive(path + ".other", rec);
   CHECK(error_of([&] { read_checkpoint_config(path + ".other"); }).find("holds a \"stylegan\" model") != std::string::npos);
   // a tensor of the wrong shape: named, with both shapes
   rec.set("model", "dcgan");
   for (auto& [name, t] : rec.tensors)
-    if (name == "generator.0") t = Tensor<float>({110, 12544});
-  write_checkpoint_record(path + ".shape", rec);
-  CHECK(error_of([&] { load_checkpoint(seed, path + ".shape"); }).find("tensor generator.0 has shape (110, 12544); this model's is (100, 12544)") !=
+    if (name == "generator/dense/kernel") t = Tensor<float>({110, 12544});
+  write_archive(path + ".shape", rec);
+  CHECK(error_of([&] { load_checkpoint(seed, path + ".shape"); }).find("tensor generator/dense/kernel has shape (110, 12544); this model's is (100, 12544)") !=
         std::string::npos);
 }
 
@@ -114,7 +114,7 @@ TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the 
   a.epoch = 2, a.step_in_epoch = 1, a.data_images = 4, a.data_fingerprint = 77;
   // written as version 3 wrote it
   ByteWriter w;
-  w.bytes(kCheckpointMagic, 8);
+  w.bytes(kArchiveMagic, 8);
   w.u32(3);
   w.u32(2);
   w.u64(9);
@@ -160,12 +160,12 @@ TEST_CASE("the shard count is a setting of the checkpoint: another is refused, a
 
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  read_checkpoint_preamble(r, data.size());
-  CheckpointRecord rec = read_checkpoint_record(r);
+  read_archive_preamble(r, data.size());
+  Archive rec = read_archive_body(r);
   for (const char* bad : {"0", "-3", "two"}) {
     CAPTURE(bad);
     rec.set("shards", bad);
-    write_checkpoint_record(path + ".bad", rec);
+    write_archive(path + ".bad", rec);
     const std::string err = error_of([&] { read_checkpoint_config(path + ".bad"); });
     CHECK(err.find(path + ".bad") != std::string::npos);
     CHECK(err.find("shards") != std::string::npos);
@@ -196,12 +196,12 @@ TEST_CASE("a checkpoint keeps the generator's moving average: resumes bit-exactl
 
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  read_checkpoint_preamble(r, data.size());
-  CheckpointRecord rec = read_checkpoint_record(r);
+  read_archive_preamble(r, data.size());
+  Archive rec = read_archive_body(r);
   for (const char* bad : {"1", "-0.5", "fast"}) {
     CAPTURE(bad);
     rec.set("generator_ema", bad);
-    write_checkpoint_record(path + ".bad", rec);
+    write_archive(path + ".bad", rec);
     const std::string err = error_of([&] { read_checkpoint_config(path + ".bad"); });
     CHECK(err.find(path + ".bad") != std::string::npos);
     CHECK(err.find("generator_ema") != std::string::npos);
@@ -211,10 +211,10 @@ TEST_CASE("a checkpoint keeps the generator's moving average: resumes bit-exactl
   save_checkpoint(plain, path);
   const std::string plain_data = read_file(path);
   ByteReader pr(plain_data, path);
-  read_checkpoint_preamble(pr, plain_data.size());
-  CheckpointRecord old = read_checkpoint_record(pr);
+  read_archive_preamble(pr, plain_data.size());
+  Archive old = read_archive_body(pr);
   old.settings.erase("generator_ema");
-  write_checkpoint_record(path + ".old", old);
+  write_archive(path + ".old", old);
   CHECK(read_checkpoint_config(path + ".old").generator_ema == 0);
   DcganTrainer reader(conditional_config());
   load_checkpoint(reader, path + ".old");

@@ -167,3 +167,26 @@ TEST_CASE("a program that takes no arguments says so when given some") {
   CHECK(e2e::run(kWalkthrough, "--help", d + "/log2") == 0);
   CHECK(slurp(d + "/log2").find("takes no arguments") != std::string::npos);
 }
+
+TEST_CASE("inspect lists what any ganlite file holds, of today's formats and the earlier ones") {
+  const std::string d = fresh_dir("inspect");
+  const std::string fixtures = GANLITE_FIXTURES_DIR;
+  CHECK(e2e::run(kDcgan, "inspect " + fixtures + "/small_gan_v4.ckpt", d + "/v4.log") == 0);
+  CHECK(slurp(d + "/v4.log").find("archive version 4\n") == 0);
+  CHECK(slurp(d + "/v4.log").find("  generator.0  (6, 32)\n") != std::string::npos);
+  CHECK(e2e::run(kDcgan, "inspect " + fixtures + "/small_generator.weights", d + "/old_weights.log") == 0);
+  CHECK(slurp(d + "/old_weights.log").find("model = small_g\n7 tensors, in layer order:\n  0  (6, 32)\n") != std::string::npos);
+  const std::string weights = classifier_file(d, false);
+  CHECK(e2e::run(kDcgan, "inspect " + weights, d + "/weights.log") == 0);
+  CHECK(slurp(d + "/weights.log").find("  kind = weights\n") != std::string::npos);
+  CHECK(slurp(d + "/weights.log").find("  conv2d/kernel  (3, 3, 1, 32)\n") != std::string::npos);
+  // a damaged file is named, exit 1; no file at all is a usage error
+  {
+    std::string bytes = read_file(weights);
+    bytes[bytes.size() / 2] ^= 0x20;
+    write_file_atomic(d + "/damaged.weights", bytes);
+  }
+  CHECK(e2e::run(kDcgan, "inspect " + d + "/damaged.weights", d + "/damaged.log") == 1);
+  CHECK(slurp(d + "/damaged.log").find(d + "/damaged.weights: ") != std::string::npos);
+  CHECK(e2e::run(kDcgan, "inspect " + d + "/missing.ckpt", d + "/missing.log") == 2);
+}

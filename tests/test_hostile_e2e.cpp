@@ -57,22 +57,24 @@ bool said(const std::string& log, const std::string& text) {
   return false;
 }
 
-CheckpointRecord read_record(const std::string& path) {
+Archive read_record(const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  REQUIRE(read_checkpoint_preamble(r, data.size()) == kCheckpointVersion);
-  return read_checkpoint_record(r);
+  REQUIRE(read_archive_preamble(r, data.size()) == kArchiveVersion);
+  return read_archive_body(r);
 }
 
 // A checkpoint with settings replaced and, optionally, one value of a tensor (the checksum is
 // made anew: the file is well-formed, only what it says is hostile).
 void write_patched(const std::string& from, const std::string& to, const std::map<std::string, std::string>& settings,
                    const std::string& tensor = "", float value = 0) {
-  CheckpointRecord c = read_record(from);
+  Archive c = read_record(from);
   for (const auto& [k, v] : settings) c.set(k, v);
+  bool found = tensor.empty();
   for (auto& [name, t] : c.tensors)
-    if (name == tensor) t[0] = value;
-  write_checkpoint_record(to, c);
+    if (name == tensor) t[0] = value, found = true;
+  REQUIRE_MESSAGE(found, from << " has no tensor " << tensor);
+  write_archive(to, c);
 }
 
 // The seed DCGAN as initialised, of `classes` classes named 0, 1, ... (0: unconditional).
@@ -198,7 +200,7 @@ TEST_CASE("a checkpoint with a non-finite value anywhere in its state is refused
   const std::string d = fresh_dir("nan_state");
   REQUIRE(train(d, "--epochs 2", d + "/../nan_state.log") == 0);
   const std::string good = slurp(d + "/checkpoint_epoch_0002.ckpt");
-  for (const char* tensor : {"generator.adam_m.0", "discriminator.adam_v.1", "generator.3", "fixed_noise"}) {
+  for (const char* tensor : {"generator/adam/m/dense/kernel", "discriminator/adam/v/conv2d/bias", "generator/batch_normalization/moving_mean", "fixed_noise"}) {
     CAPTURE(tensor);
     write_patched(d + "/checkpoint_epoch_0001.ckpt", d + "/bad.ckpt", {}, tensor, std::nanf(""));
     CHECK(run("generate --checkpoint " + d + "/bad.ckpt --count 1 --out " + d + "/x.png", d + "/g.log") == 1);
@@ -206,7 +208,7 @@ TEST_CASE("a checkpoint with a non-finite value anywhere in its state is refused
   }
   // The newest checkpoint poisoned in an Adam moment: resume names it, skips it, continues from
   // epoch 1, and ends where the uninterrupted run ended.
-  write_patched(d + "/checkpoint_epoch_0002.ckpt", d + "/checkpoint_epoch_0002.ckpt", {}, "generator.adam_v.2", INFINITY);
+  write_patched(d + "/checkpoint_epoch_0002.ckpt", d + "/checkpoint_epoch_0002.ckpt", {}, "generator/adam/v/batch_normalization/beta", INFINITY);
   CHECK(train(d, "--epochs 2 --resume", d + "/../nan_state.log") == 0);
   CHECK(said(d + "/../nan_state.log", "skipping unusable checkpoint: " + d + "/checkpoint_epoch_0002.ckpt: holds weights that are not finite"));
   CHECK(said(d + "/../nan_state.log", "Resumed from " + d + "/checkpoint_epoch_0001.ckpt"));

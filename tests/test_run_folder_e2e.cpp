@@ -9,7 +9,7 @@
 
 #include <cstdlib>
 #include <ganlite/io/binary_file.hpp>
-#include <ganlite/train/checkpoint_record.hpp>
+#include <ganlite/io/archive.hpp>
 #include <map>
 #include <string>
 
@@ -41,10 +41,10 @@ int train(const std::string& out, const std::string& more, const std::string& lo
 void write_patched_checkpoint(const std::string& from, const std::string& to, const std::map<std::string, std::string>& changes) {
   const std::string data = read_file(from);
   ByteReader r(data, from);
-  REQUIRE(read_checkpoint_preamble(r, data.size()) == kCheckpointVersion);
-  CheckpointRecord c = read_checkpoint_record(r);
+  REQUIRE(read_archive_preamble(r, data.size()) == kArchiveVersion);
+  Archive c = read_archive_body(r);
   for (const auto& [k, v] : changes) c.set(k, v);
-  write_checkpoint_record(to, c);
+  write_archive(to, c);
 }
 
 }  // namespace

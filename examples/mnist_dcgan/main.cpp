@@ -10,6 +10,7 @@
 //   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
 //   mnist_dcgan write --checkpoint F --text "2026 12 01" --out FILE.png [--styles 1] [--seed S]
 //   mnist_dcgan evaluate (--checkpoint F [--confusions] | --real) --classifier C [--count 10000] [--seed S]
+//   mnist_dcgan inspect FILE   (a checkpoint's or weights file's settings and tensors)
 //   (generate, interpolate, write, evaluate --checkpoint: [--average N] draws from the generator
 //    averaged over F's epoch and the N-1 epochs' checkpoints before it; a run trained with --ema draws
 //    from the moving average unless --raw-generator)
@@ -21,6 +22,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+
+#include <ganlite/train/inspect.hpp>
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
@@ -157,6 +160,9 @@ int main(int argc, char** argv) {
   eval->add_flag("--confusions", ev.confusions, "Conditional checkpoints: also print the table of class asked for by class given");
   eval->add_option("--seed", ev.seed, "Noise seed")->capture_default_str()->check(examples::unsigned_64());
   add_generator_options(eval, ev.generator);
+  std::string inspected;
+  CLI::App* inspect = app.add_subcommand("inspect", "List what a ganlite file holds: a checkpoint's or weights file's settings and tensors");
+  inspect->add_option("file", inspected, "A checkpoint or weights file")->required()->check(CLI::ExistingFile);
   app.require_subcommand(0, 1);
 
   if (const int parsed = examples::parse_command_line(app, argc, argv); parsed >= 0) return parsed;
@@ -165,6 +171,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<Communicator> processes;  // training: this process, or those of mpirun
   const int status = run([&] {
     if (gen->parsed() || interp->parsed() || write->parsed()) check_can_write(s.out);  // said now, not after the work
+    if (inspect->parsed()) return std::printf("%s", file_listing(inspected).c_str()) < 0 ? 1 : 0;
     if (gen->parsed()) return mnist_dcgan::run_generate(s);
     if (interp->parsed()) return mnist_dcgan::run_interpolate(s);
     if (write->parsed()) return mnist_dcgan::run_write(s);

@@ -89,6 +89,8 @@ class BatchNorm : public Layer<T> {
   std::vector<Tensor<T>*> params() override { return {&gamma_, &beta_}; }
   std::vector<Tensor<T>*> grads() override { return {&dgamma_, &dbeta_}; }
   std::vector<Tensor<T>*> buffers() override { return {&mean_, &var_}; }
+  std::vector<std::string> param_names() override { return {"gamma", "beta"}; }
+  std::vector<std::string> buffer_names() override { return {"moving_mean", "moving_variance"}; }
   const Tensor<T>& moving_mean() const { return mean_; }
   const Tensor<T>& moving_variance() const { return var_; }
 

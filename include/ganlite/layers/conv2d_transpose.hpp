@@ -77,6 +77,7 @@ class Conv2DTranspose : public Layer<T> {
   }
 
   std::vector<Tensor<T>*> params() override { return s_.use_bias ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
+  std::vector<std::string> param_names() override { return s_.use_bias ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"}; }
   std::vector<Tensor<T>*> grads() override { return s_.use_bias ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
 
  private:

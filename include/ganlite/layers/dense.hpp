@@ -62,6 +62,7 @@ class Dense : public Layer<T> {
   }
 
   std::vector<Tensor<T>*> params() override { return use_bias_ ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
+  std::vector<std::string> param_names() override { return use_bias_ ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"}; }
   std::vector<Tensor<T>*> grads() override { return use_bias_ ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
 
  private:

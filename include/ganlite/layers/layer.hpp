@@ -58,6 +58,11 @@ class Layer {
   virtual std::vector<Tensor<T>*> params() { return {}; }
   virtual std::vector<Tensor<T>*> grads() { return {}; }
   virtual std::vector<Tensor<T>*> buffers() { return {}; }
+  // The names of params() and buffers(), in their order, as archives key them under the layer's
+  // name ("dense/kernel"); Keras' names where Keras has them. A layer that doesn't say gets
+  // "param_K" and "buffer_K".
+  virtual std::vector<std::string> param_names() { return numbered("param_", params().size()); }
+  virtual std::vector<std::string> buffer_names() { return numbered("buffer_", buffers().size()); }
   // How the layer computes at this batch and input shape, where it has a choice (convolutions:
   // kernels/conv_method.hpp); "" if it has none. Shown by Sequential::summary().
   virtual std::string methods(const Shape& /*input*/, int /*batch*/) const { return ""; }
@@ -89,6 +94,11 @@ class Layer {
     return r;
   }
   static Shape without_batch(const Shape& s) { return Shape(s.begin() + 1, s.end()); }
+  static std::vector<std::string> numbered(const std::string& stem, std::size_t n) {
+    std::vector<std::string> r;
+    for (std::size_t i = 0; i < n; ++i) r.push_back(stem + std::to_string(i));
+    return r;
+  }
 
   // The rows of the whole batch that an input of `rows` rows stands for (its own without shards).
   long batch_rows(long rows) const { return shard_.batch_rows > 0 ? shard_.batch_rows : rows; }

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../layers/layer.hpp"
@@ -105,6 +106,11 @@ class Sequential {
     return r;
   }
 
+  // The same tensors with their names, "layer/tensor" (Layer::param_names), as archives key them.
+  using NamedTensors = std::vector<std::pair<std::string, Tensor<T>*>>;
+  NamedTensors named_params() { return named(false); }
+  NamedTensors named_state() { return named(true); }
+
   std::size_t trainable_count() { return count(params()); }
   std::size_t non_trainable_count() { return count(buffers()); }
   std::size_t param_count() { return trainable_count() + non_trainable_count(); }
@@ -179,6 +185,19 @@ class Sequential {
     for (auto* t : ts) n += t->size();
     return n;
   }
+  NamedTensors named(bool with_buffers) {
+    NamedTensors r;
+    auto add = [&](Layer<T>& l, const std::vector<Tensor<T>*>& ts, const std::vector<std::string>& names) {
+      if (names.size() != ts.size()) throw std::logic_error(name_ + ": layer " + l.name() + " names " + std::to_string(names.size()) + " of its " + std::to_string(ts.size()) + " tensors");
+      for (std::size_t i = 0; i < ts.size(); ++i) r.emplace_back(l.name() + "/" + names[i], ts[i]);
+    };
+    for (auto& l : layers_) {
+      add(*l, l->params(), l->param_names());
+      if (with_buffers) add(*l, l->buffers(), l->buffer_names());
+    }
+    return r;
+  }
+
   // Keras names: the type in snake_case (Conv2DTranspose -> conv2d_transpose, LeakyReLU ->
   // leaky_re_lu), numbered from the second of a kind (conv2d, conv2d_1, ...).
   std::string default_name(const Layer<T>& layer) const {

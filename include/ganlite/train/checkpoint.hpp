@@ -1,6 +1,6 @@
 // ganlite/train/checkpoint.hpp — the seed DCGAN's checkpoint.
 //
-// Version 4 is gan_checkpoint.hpp's record (settings and named tensors) with the model settings
+// Versions 4 and 5 are gan_checkpoint.hpp's archive (settings and named tensors) with the model settings
 //   model "dcgan" (the seed's layers, models/dcgan.hpp), dropout, class_names (comma-separated)
 // so reading one builds the right model by itself (read_checkpoint_config), and loading it into
 // another model says what differs. Versions 1 to 3 (a fixed header, then the tensors in order;
@@ -50,7 +50,7 @@ struct CheckpointHeader {
   std::uint64_t data_fingerprint = 0;
 };
 
-inline CheckpointHeader header_of(const CheckpointRecord& c, const ByteReader& r) {
+inline CheckpointHeader header_of(const Archive& c, const ByteReader& r) {
   const GanCheckpointInfo g = gan_info_of(c, r);
   const Settings s{c, r};
   if (s.text("model") != "dcgan") r.fail("holds a \"" + s.text("model") + "\" model, not the DCGAN this program trains");
@@ -61,7 +61,7 @@ inline CheckpointHeader header_of(const CheckpointRecord& c, const ByteReader& r
   if (a.learning_rate != b.learning_rate || a.beta1 != b.beta1 || a.beta2 != 0.999 || b.beta2 != 0.999 || a.epsilon != 1e-7 || b.epsilon != 1e-7)
     r.fail("has Adam settings the DCGAN trainer does not use (one learning rate and beta1 for both networks, beta2 0.999, epsilon 1e-07)");
   CheckpointHeader h;
-  h.version = 4;
+  h.version = c.version;
   DcganConfig& k = h.config;
   k.seed = g.config.seed;
   k.batch = g.config.batch;
@@ -126,8 +126,8 @@ inline void save_checkpoint(DcganTrainer& t, const std::string& path) { save_gan
 inline detail::CheckpointHeader read_checkpoint_info(const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  const std::uint32_t version = read_checkpoint_preamble(r, data.size());
-  return version >= 4 ? detail::header_of(read_checkpoint_record(r), r) : detail::read_legacy_header(r, version);
+  const std::uint32_t version = read_archive_preamble(r, data.size());
+  return version >= 4 ? detail::header_of(read_archive_body(r, version), r) : detail::read_legacy_header(r, version);
 }
 
 // The model and settings a checkpoint was trained with, to build a matching DcganTrainer.
@@ -138,9 +138,9 @@ inline DcganConfig read_checkpoint_config(const std::string& path) { return read
 inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  const std::uint32_t version = read_checkpoint_preamble(r, data.size());
-  CheckpointRecord c;
-  const detail::CheckpointHeader h = version >= 4 ? detail::header_of(c = read_checkpoint_record(r), r) : detail::read_legacy_header(r, version);
+  const std::uint32_t version = read_archive_preamble(r, data.size());
+  Archive c;
+  const detail::CheckpointHeader h = version >= 4 ? detail::header_of(c = read_archive_body(r, version), r) : detail::read_legacy_header(r, version);
   const std::string differs = describe(dcgan_settings_differences(h.config, t.config()), dcgan_setting_name);
   if (!differs.empty()) r.fail("was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
 
@@ -156,7 +156,7 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   std::vector<Tensor<float>> staged;
   Rng::State data_state{}, drop_state{};
   {
-    for (const auto& nt : named) staged.push_back(*nt.second);
+    for (const auto& nt : named) staged.push_back(*nt.tensor);
     auto staged_range = [&](std::size_t from, std::size_t count, const std::string& what) {
       std::vector<Tensor<float>*> p;
       for (std::size_t i = from; i < from + count; ++i) p.push_back(&staged[i]);
@@ -178,7 +178,7 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
     staged_range(staged.size() - 1, 1, "fixed noise");
     if (r.remaining() != 0) r.fail("unexpected trailing bytes");
   }
-  for (std::size_t i = 0; i < named.size(); ++i) *named[i].second = std::move(staged[i]);
+  for (std::size_t i = 0; i < named.size(); ++i) *named[i].tensor = std::move(staged[i]);
   t.generator_optimizer().set_state(adam[0]);
   t.discriminator_optimizer().set_state(adam[1]);
   t.data_rng().set_state(data_state);

@@ -1,18 +1,20 @@
 // ganlite/train/gan_checkpoint.hpp — the checkpoint of any GanTrainer<float>: all a resumed run
 // needs to continue bit-identically, and what the model is.
 //
-// A version 4 record (checkpoint_record.hpp) with the settings
+// An archive (io/archive.hpp) with the settings
 //   the model's own   ModelSettings, given by whoever built the networks: at least "model" (a
 //                     name); the DCGAN adds dropout and class_names. A load into a trainer whose
 //                     model says otherwise is refused, naming each difference.
-//   the trainer's     noise_dim, classes, seed, batch; per network (generator_, discriminator_)
+//   the trainer's     kind = checkpoint; noise_dim, classes, seed, batch; per network (generator_, discriminator_)
 //                     learning_rate, beta1, beta2, epsilon and adam_step; generator_ema (files
 //                     from before it: 0); objective (the loss pair's name; before it: bce);
 //                     epoch, step_in_epoch, epoch_start_rng, data_rng, dropout_rng; data_images,
 //                     data_fingerprint
-// and the tensors generator.K / discriminator.K (Sequential::state_tensors order), their Adam
-// moments generator.adam_m.K, generator.adam_v.K, ..., fixed_noise, and with generator_ema > 0
-// G's moving average generator_ema.K.
+// and the tensors by path (Sequential::named_state): generator/<layer>/<tensor> (say
+// generator/batch_normalization/moving_mean), discriminator/..., their Adam moments
+// generator/adam/m/<layer>/<tensor> and .../adam/v/..., fixed_noise, and with generator_ema > 0
+// G's moving average generator_average/<layer>/<tensor>. Version 4 files, with the same tensors
+// named by position (generator.K, generator.adam_m.K, generator_ema.K), still load.
 // Loading is all or nothing: the trainer changes only once the whole file is read and checked.
 #pragma once
 #include <cerrno>
@@ -26,7 +28,7 @@
 #include <vector>
 
 #include "../io/binary_file.hpp"
-#include "checkpoint_record.hpp"
+#include "../io/archive.hpp"
 #include "gan_trainer.hpp"
 #include "settings_difference.hpp"
 
@@ -51,9 +53,9 @@ inline std::string rng_text(const Rng::State& s) {
   return b;
 }
 
-// Typed access to a version 4 settings table; every error names the file and the key.
+// Typed access to an archive's settings; every error names the file and the key.
 struct Settings {
-  const CheckpointRecord& c;
+  const Archive& c;
   const ByteReader& r;
   const std::string& text(const std::string& key) const {
     const auto it = c.settings.find(key);
@@ -91,14 +93,15 @@ struct Settings {
 inline bool is_trainer_setting(const std::string& key) {
   static const std::set<std::string> keys = {
       "noise_dim", "classes", "seed", "batch", "epoch", "step_in_epoch", "epoch_start_rng", "data_rng", "dropout_rng", "data_images",
-      "data_fingerprint", "objective", "learning_rate", "beta1", "beta2", "epsilon"};
+      "data_fingerprint", "objective", "kind", "learning_rate", "beta1", "beta2", "epsilon"};
   for (const char* net : {"generator_", "discriminator_"})
     if (key.compare(0, std::char_traits<char>::length(net), net) == 0) return true;
   return keys.count(key) > 0;
 }
 
-inline GanCheckpointInfo gan_info_of(const CheckpointRecord& c, const ByteReader& r) {
+inline GanCheckpointInfo gan_info_of(const Archive& c, const ByteReader& r) {
   const Settings s{c, r};
+  if (c.settings.count("kind") && s.text("kind") != "checkpoint") r.fail("is a " + s.text("kind") + " file, not a checkpoint");
   GanCheckpointInfo h;
   for (const auto& [k, v] : c.settings)
     if (!is_trainer_setting(k)) h.model[k] = v;
@@ -131,43 +134,54 @@ inline GanCheckpointInfo gan_info_of(const CheckpointRecord& c, const ByteReader
   return h;
 }
 
-// Every tensor a trainer's checkpoint holds, by name, with where it lives in the trainer (the
-// Adam moments are staged in `adam`, set afterwards).
-inline std::vector<std::pair<std::string, Tensor<float>*>> named_state(GanTrainer<float>& t, AdamState<float> (&adam)[2]) {
-  std::vector<std::pair<std::string, Tensor<float>*>> all;
+// Every tensor a trainer's checkpoint holds, with where it lives in the trainer (the Adam
+// moments are staged in `adam`, set afterwards): its name by path (version 5) and by position
+// (version 4, whose files still load).
+struct NamedCheckpointTensor {
+  std::string name, version4_name;
+  Tensor<float>* tensor;
+};
+inline std::vector<NamedCheckpointTensor> named_state(GanTrainer<float>& t, AdamState<float> (&adam)[2]) {
+  std::vector<NamedCheckpointTensor> all;
+  auto add_network = [&](const std::string& net, const std::string& net4, Sequential<float>& model) {
+    const auto state = model.named_state();
+    for (std::size_t k = 0; k < state.size(); ++k) all.push_back({net + "/" + state[k].first, net4 + "." + std::to_string(k), state[k].second});
+  };
   const char* nets[2] = {"generator", "discriminator"};
   for (int n = 0; n < 2; ++n) {
-    auto state = n ? t.discriminator().state_tensors() : t.generator().state_tensors();
-    for (std::size_t k = 0; k < state.size(); ++k) all.emplace_back(std::string(nets[n]) + "." + std::to_string(k), state[k]);
-    for (std::size_t k = 0; k < adam[n].m.size(); ++k) all.emplace_back(std::string(nets[n]) + ".adam_m." + std::to_string(k), &adam[n].m[k]);
-    for (std::size_t k = 0; k < adam[n].v.size(); ++k) all.emplace_back(std::string(nets[n]) + ".adam_v." + std::to_string(k), &adam[n].v[k]);
+    add_network(nets[n], nets[n], n ? t.discriminator() : t.generator());
+    const auto params = (n ? t.discriminator() : t.generator()).named_params();  // Adam's moments follow params()
+    for (int moment = 0; moment < 2; ++moment) {
+      auto& tensors = moment ? adam[n].v : adam[n].m;
+      for (std::size_t k = 0; k < tensors.size(); ++k)
+        all.push_back({std::string(nets[n]) + "/adam/" + (moment ? "v/" : "m/") + params.at(k).first,
+                       std::string(nets[n]) + (moment ? ".adam_v." : ".adam_m.") + std::to_string(k), &tensors[k]});
+    }
   }
-  all.emplace_back("fixed_noise", &t.fixed_noise());
-  if (Sequential<float>* avg = t.generator_average()) {
-    auto state = avg->state_tensors();
-    for (std::size_t k = 0; k < state.size(); ++k) all.emplace_back("generator_ema." + std::to_string(k), state[k]);
-  }
+  all.push_back({"fixed_noise", "fixed_noise", &t.fixed_noise()});
+  if (Sequential<float>* avg = t.generator_average()) add_network("generator_average", "generator_ema", *avg);
   return all;
 }
 
-// Sets the trainer from a version 4 record whose settings were already compared with its own.
-inline void restore_gan_state(GanTrainer<float>& t, const CheckpointRecord& c, const ByteReader& r) {
+// Sets the trainer from a version 4 or 5 archive whose settings were already compared with its own.
+inline void restore_gan_state(GanTrainer<float>& t, const Archive& c, const ByteReader& r) {
   const GanCheckpointInfo h = gan_info_of(c, r);
   AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
   auto named = named_state(t, adam);
   if (c.tensors.size() != named.size()) r.fail("holds " + std::to_string(c.tensors.size()) + " tensors; this model has " + std::to_string(named.size()));
   std::vector<Tensor<float>> staged;
-  for (const auto& [name, target] : named) {
+  for (const auto& n : named) {
+    const std::string& name = c.version == 4 ? n.version4_name : n.name;
     const Tensor<float>* src = c.find(name);
     if (!src) r.fail("has no tensor " + name);
-    if (src->shape() != target->shape()) r.fail("tensor " + name + " has shape " + shape_str(src->shape()) + "; this model's is " + shape_str(target->shape()));
+    if (src->shape() != n.tensor->shape()) r.fail("tensor " + name + " has shape " + shape_str(src->shape()) + "; this model's is " + shape_str(n.tensor->shape()));
     staged.push_back(*src);
   }
   const Settings s{c, r};
   const Rng::State data_state = s.rng("data_rng"), drop_state = s.rng("dropout_rng");
   adam[0].step = static_cast<std::int64_t>(s.whole("generator_adam_step", 1ull << 62));
   adam[1].step = static_cast<std::int64_t>(s.whole("discriminator_adam_step", 1ull << 62));
-  for (std::size_t i = 0; i < named.size(); ++i) *named[i].second = std::move(staged[i]);
+  for (std::size_t i = 0; i < named.size(); ++i) *named[i].tensor = std::move(staged[i]);
   t.generator_optimizer().set_state(adam[0]);
   t.discriminator_optimizer().set_state(adam[1]);
   t.data_rng().set_state(data_state);
@@ -189,12 +203,13 @@ inline SettingDifferences checkpoint_differences(const GanCheckpointInfo& saved,
 // The trainer's whole state and `model` (which must name it: model["model"]), atomically.
 inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
   if (!model.count("model")) throw std::invalid_argument("save_gan_checkpoint: the model settings need a \"model\" name");
-  CheckpointRecord c;
+  Archive c;
   for (const auto& [k, v] : model) {
     if (detail::is_trainer_setting(k)) throw std::invalid_argument("save_gan_checkpoint: model setting \"" + k + "\" is a name the trainer uses");
     c.set(k, v);
   }
   const GanConfig& g = t.gan_config();
+  c.set("kind", "checkpoint");
   c.set("noise_dim", std::to_string(g.noise_dim));
   c.set("classes", std::to_string(g.classes));
   c.set("seed", std::to_string(g.seed));
@@ -218,18 +233,18 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   c.set("data_images", std::to_string(t.data_images));
   c.set("data_fingerprint", std::to_string(t.data_fingerprint));
   AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
-  for (const auto& [name, tensor] : detail::named_state(t, adam)) c.add(name, *tensor);
-  write_checkpoint_record(path, c);
+  for (const auto& n : detail::named_state(t, adam)) c.add(n.name, *n.tensor);
+  write_archive(path, c);
 }
 
-// The settings of a version 4 checkpoint (magic, checksum and format checked), to build the
+// The settings of a version 4 or 5 checkpoint (magic, checksum and format checked), to build the
 // trainer that loads it.
 inline GanCheckpointInfo read_gan_checkpoint_info(const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  const std::uint32_t version = read_checkpoint_preamble(r, data.size());
+  const std::uint32_t version = read_archive_preamble(r, data.size());
   if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; read it with read_checkpoint_info (checkpoint.hpp)");
-  return detail::gan_info_of(read_checkpoint_record(r), r);
+  return detail::gan_info_of(read_archive_body(r, version), r);
 }
 
 // Restores a trainer built with the checkpoint's settings; `model` must be the settings the
@@ -237,9 +252,9 @@ inline GanCheckpointInfo read_gan_checkpoint_info(const std::string& path) {
 inline void load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
-  const std::uint32_t version = read_checkpoint_preamble(r, data.size());
+  const std::uint32_t version = read_archive_preamble(r, data.size());
   if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; load it with load_checkpoint (checkpoint.hpp)");
-  const CheckpointRecord c = read_checkpoint_record(r);
+  const Archive c = read_archive_body(r, version);
   const std::string differs = describe(checkpoint_differences(detail::gan_info_of(c, r), t.gan_config(), model));
   if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
   detail::restore_gan_state(t, c, r);
