@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ganlite/train/checkpoint.hpp>
+#include <ganlite/train/dcgan_generator.hpp>
 #include <string>
 
 #include "error_of.hpp"
@@ -62,6 +63,16 @@ bool same_state(DcganTrainer& a, DcganTrainer& b) {
          eq(a.fixed_noise(), b.fixed_noise()) && a.epoch == b.epoch && a.step_in_epoch == b.step_in_epoch;
 }
 
+}  // namespace
+
+namespace {
+bool same_tensors(Sequential<float>& a, Sequential<float>& b) {
+  const auto x = a.state_tensors(), y = b.state_tensors();
+  if (x.size() != y.size()) return false;
+  for (std::size_t k = 0; k < x.size(); ++k)
+    if (x[k]->shape() != y[k]->shape() || std::memcmp(x[k]->data(), y[k]->data(), x[k]->size() * 4) != 0) return false;
+  return true;
+}
 }  // namespace
 
 TEST_CASE("a conditional checkpoint builds its own model and resumes bit-exactly") {
@@ -148,6 +159,9 @@ TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the 
   CHECK(same_state(a, b));
   CHECK(b.data_images == 4);
   CHECK(b.data_fingerprint == 77);
+  DcganGenerator g = load_dcgan_generator(path);  // sampling reads the fixed layout too
+  CHECK(same_tensors(g.net, a.generator()));
+  CHECK(g.epoch == 2);
 }
 
 TEST_CASE("the shard count is a setting of the checkpoint: another is refused, a bad one named") {
@@ -219,4 +233,32 @@ TEST_CASE("a checkpoint keeps the generator's moving average: resumes bit-exactl
   DcganTrainer reader(conditional_config());
   load_checkpoint(reader, path + ".old");
   CHECK(same_state(plain, reader));
+}
+
+TEST_CASE("sampling reads the generator alone: its moving average unless the trained one is asked for, and draws as the trainer does") {
+  const std::string path = work_file("sampler.ckpt");
+  DcganConfig cfg = conditional_config();
+  cfg.generator_ema = 0.5;
+  DcganTrainer a(cfg);
+  train(a, 2);
+  a.epoch = 3;
+  save_checkpoint(a, path);
+
+  DcganGenerator avg = load_dcgan_generator(path);
+  CHECK(avg.averaged);
+  CHECK(avg.epoch == 3);
+  CHECK(avg.config.classes == 10);
+  CHECK(same_tensors(avg.net, *a.generator_average()));
+  DcganGenerator trained = load_dcgan_generator(path, true);
+  CHECK_FALSE(trained.averaged);
+  CHECK(same_tensors(trained.net, a.generator()));
+
+  Tensor<float> z({3, kNoiseDim});
+  Rng noise(4);
+  for (auto& v : z) v = static_cast<float>(noise.normal());
+  const std::vector<int> labels = {7, 0, 9};
+  const Tensor<float> mine = avg.generate(z, labels);
+  const Tensor<float>& theirs = a.generate(z, labels);  // the trainer draws from its average too
+  CHECK(std::memcmp(mine.data(), theirs.data(), mine.size() * 4) == 0);
+  CHECK(error_of([&] { avg.generate(z, {1, 2}); }) == "conditioning: 2 labels for a batch of 3");
 }

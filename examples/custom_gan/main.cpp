@@ -12,13 +12,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <ganlite/ganlite.hpp>
-#include <ganlite/io/idx.hpp>
-#include <ganlite/io/image.hpp>
-#include <ganlite/train/gan_checkpoint.hpp>
-#include <ganlite/train/run_outputs.hpp>
-#include <ganlite/train/stop_signal.hpp>
-#include <ganlite/train/training_loop.hpp>
+#include <ganlite/ganlite.hpp>   // the trainer, the loop, checkpoints and run folders included
+#include <ganlite/io/image.hpp>  // write_png, make_grid (stb)
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"

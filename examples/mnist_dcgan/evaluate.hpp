@@ -81,14 +81,14 @@ inline int run_evaluate(const EvalOptions& o) {
     samples = to_training_tensor(train, o.count);
     what = "real MNIST training images";
   } else {
-    auto t = trainer_from(o.checkpoint, o.generator);
-    const int K = t->config().classes;
+    DcganGenerator g = generator_from(o.checkpoint, o.generator);
+    const int K = g.config.classes;
     Rng rng(o.seed);
     const Tensor<float> z = normal_noise(o.count, rng);
     for (int i = 0; K > 0 && i < o.count; ++i) requested.push_back(i % K);  // every class equally often
-    samples = generate_images(*t, z, requested);
-    const double ema = t->config().generator_ema;
-    what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(t->epoch) + " generator" +
+    samples = generate_images(g, z, requested);
+    const double ema = g.config.generator_ema;
+    what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(g.epoch) + " generator" +
            (ema > 0 && !o.generator.raw ? "'s moving average (decay " + exact_number(ema) + ")" : std::string()) + " (" + o.checkpoint +
            (o.generator.average > 1 ? ", averaged with the " + std::to_string(o.generator.average - 1) + " epochs' before it" : std::string()) + ")";
   }

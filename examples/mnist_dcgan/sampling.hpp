@@ -8,6 +8,7 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/train/checkpoint.hpp>
+#include <ganlite/train/dcgan_generator.hpp>
 #include <ganlite/train/run_folder.hpp>
 #include <memory>
 #include <string>
@@ -15,7 +16,6 @@
 
 #include "classes.hpp"
 #include "options.hpp"
-#include "training.hpp"
 
 namespace mnist_dcgan {
 
@@ -36,67 +36,57 @@ struct SampleOptions {
   std::vector<std::string> classes;  // --digit, --digits, --class, as typed
 };
 
-// A trainer built with the checkpoint's own model and settings, loaded; never one holding NaN.
-inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint) {
-  auto t = std::make_unique<DcganTrainer>(read_checkpoint_config(checkpoint));
-  load_checkpoint(*t, checkpoint);
-  require_finite_weights(*t, checkpoint);
-  return t;
-}
-
 // --average N: the generator of an end-of-epoch checkpoint averaged with those of the N - 1
 // epochs before it, read from the same folder (checkpoint_epoch_E-1.ckpt, ...), which must hold
 // the same model and settings. N = 1 is the checkpoint itself. A run that kept the generator's
-// moving average (--ema) averages those, or with `raw` the trained generators.
-inline std::unique_ptr<DcganTrainer> trainer_from(const std::string& checkpoint, const GeneratorChoice& choice) {
+// moving average (--ema) averages those, or with `raw` the trained generators. Only generators are
+// read (load_dcgan_generator), never the discriminators or the optimizers.
+inline DcganGenerator generator_from(const std::string& checkpoint, const GeneratorChoice& choice) {
   const int average = choice.average;
-  auto t = trainer_from(checkpoint);
-  if (choice.raw && !t->generator_average())
+  DcganGenerator g = load_dcgan_generator(checkpoint, choice.raw);
+  if (choice.raw && g.config.generator_ema == 0)
     throw UsageError("--raw-generator: " + checkpoint + " keeps no moving average (trained without --ema); its generator is the trained one");
-  t->draw_from_average(!choice.raw);
-  if (average <= 1) return t;
+  if (average <= 1) return g;
   const std::size_t slash = checkpoint.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : checkpoint.substr(0, slash);
   long epoch = 0, step = 0;
   if (!parse_checkpoint_name(checkpoint.substr(slash == std::string::npos ? 0 : slash + 1), &epoch, &step) || step != 0)
     throw UsageError("--average " + std::to_string(average) + ": " + checkpoint +
                      " is not named checkpoint_epoch_E.ckpt, so the epochs before it can't be found");
-  if (t->epoch != epoch)
-    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " holds epoch " + std::to_string(t->epoch) + ", not " +
+  if (g.epoch != epoch)
+    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " holds epoch " + std::to_string(g.epoch) + ", not " +
                      std::to_string(epoch) + " as its name says, so the epochs before it can't be found by name");
   if (epoch < average)
     throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " is epoch " + std::to_string(epoch) + ", which has only " +
                      std::to_string(epoch - 1) + " epochs before it");
-  std::vector<std::unique_ptr<DcganTrainer>> earlier;
+  std::vector<DcganGenerator> earlier;
+  earlier.reserve(static_cast<std::size_t>(average - 1));  // the pointers below stay valid
   std::vector<Sequential<float>*> generators;
   for (long e = epoch - 1; e > epoch - average; --e) {
     const std::string path = checkpoint_path(dir, e);
     if (!std::ifstream(path).good())
       throw UsageError("--average " + std::to_string(average) + ": " + path + " does not exist (train with --checkpoint-every 1 to keep every epoch's)");
-    earlier.push_back(trainer_from(path));
-    earlier.back()->draw_from_average(!choice.raw);
-    const DcganTrainer& o = *earlier.back();
-    const DcganConfig &a = t->config(), &b = o.config();
-    std::string differs = describe(dcgan_settings_differences(b, a), flag_of);
-    if (differs.empty() && a.class_names != b.class_names) differs = "other class names";
+    earlier.push_back(load_dcgan_generator(path, choice.raw));
+    const DcganGenerator& o = earlier.back();
+    std::string differs = describe(dcgan_settings_differences(o.config, g.config), flag_of);
+    if (differs.empty() && g.config.class_names != o.config.class_names) differs = "other class names";
     // One run's checkpoints hold the same data identity (files before version 3: none, 0).
-    if (differs.empty() && (o.data_images != t->data_images || o.data_fingerprint != t->data_fingerprint))
+    if (differs.empty() && (o.data_images != g.data_images || o.data_fingerprint != g.data_fingerprint))
       differs = "trained on other data: " + std::to_string(o.data_images) + " images, fingerprint " + hex64(o.data_fingerprint) + ", where " +
-                checkpoint + " has " + std::to_string(t->data_images) + " images, fingerprint " + hex64(t->data_fingerprint);
+                checkpoint + " has " + std::to_string(g.data_images) + " images, fingerprint " + hex64(g.data_fingerprint);
     if (differs.empty() && o.epoch != e) differs = "it holds epoch " + std::to_string(o.epoch) + ", not " + std::to_string(e) + " as its name says";
     if (!differs.empty())
       throw UsageError("--average " + std::to_string(average) + ": " + path + " is not of the same run as " + checkpoint + " (" + differs +
                        "); only one run's checkpoints can be averaged");
-    generators.push_back(&earlier.back()->sampling_generator());
+    generators.push_back(&earlier.back().net);
   }
-  average_models(t->sampling_generator(), generators);
-  return t;
+  average_models(g.net, generators);
+  return g;
 }
 
 // The class numbers the user asked for; every class of a conditional model when none is named.
 // Naming a class for an unconditional model, or one the model does not have, is refused.
-inline std::vector<int> requested_classes(const DcganTrainer& t, const SampleOptions& o) {
-  const DcganConfig& c = t.config();
+inline std::vector<int> requested_classes(const DcganConfig& c, const SampleOptions& o) {
   if (c.classes == 0) {
     if (!o.classes.empty())
       throw UsageError(o.checkpoint + " holds an unconditional model, which draws no class you can ask for (--digit, --digits, --class need a "
@@ -120,7 +110,7 @@ inline std::vector<int> requested_classes(const DcganTrainer& t, const SampleOpt
 
 // G's images (N, 28, 28, 1) for noise z (N, noise) and, when conditional, labels; in chunks of
 // 256 so that memory stays bounded for large N.
-inline Tensor<float> generate_images(DcganTrainer& t, const Tensor<float>& z, const std::vector<int>& labels) {
+inline Tensor<float> generate_images(DcganGenerator& g, const Tensor<float>& z, const std::vector<int>& labels) {
   const int n = z.dim(0), N = z.dim(1), chunk = 256;
   Tensor<float> zc, all({n, 28, 28, 1});
   for (int i = 0; i < n; i += chunk) {
@@ -128,7 +118,7 @@ inline Tensor<float> generate_images(DcganTrainer& t, const Tensor<float>& z, co
     zc.resize({m, N});
     std::copy(z.data() + static_cast<std::size_t>(i) * N, z.data() + static_cast<std::size_t>(i + m) * N, zc.data());
     const std::vector<int> yc = labels.empty() ? labels : std::vector<int>(labels.begin() + i, labels.begin() + i + m);
-    const Tensor<float>& img = t.generate(zc, yc, Mode::Eval);
+    const Tensor<float>& img = g.generate(zc, yc);
     std::copy(img.begin(), img.end(), all.data() + static_cast<std::size_t>(i) * 784);
   }
   return all;
@@ -143,8 +133,8 @@ inline Tensor<float> normal_noise(int n, Rng& rng) {
 // --count images; for a conditional model, --count of each requested class, a grid row per class
 // (the same noise vectors in every row) and, for IDX output, an IDX of their labels beside it.
 inline int run_generate(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint, o.generator);
-  const std::vector<int> ks = requested_classes(*t, o);
+  DcganGenerator g = generator_from(o.checkpoint, o.generator);
+  const std::vector<int> ks = requested_classes(g.config, o);
   const bool idx = o.out.size() > 4 && o.out.compare(o.out.size() - 4, 4, ".idx") == 0;
   const std::string lpath = idx && !ks.empty() ? o.out.substr(0, o.out.size() - 4) + "-labels.idx" : "";
   if (!lpath.empty()) check_can_write(lpath);  // both files of the pair can be written, said before any work
@@ -157,7 +147,7 @@ inline int run_generate(const SampleOptions& o) {
     std::copy(noise.begin(), noise.end(), z.data() + static_cast<std::size_t>(r) * noise.size());
     if (!ks.empty()) labels.insert(labels.end(), o.count, ks[r]);
   }
-  const Tensor<float> all = generate_images(*t, z, labels);
+  const Tensor<float> all = generate_images(g, z, labels);
   if (idx) {
     std::vector<std::uint8_t> bytes;
     bytes.reserve(all.size());
@@ -173,7 +163,7 @@ inline int run_generate(const SampleOptions& o) {
   } else {
     write_png(o.out, make_grid(all, rows, o.count, 2));
   }
-  std::printf("Wrote %d generated images (epoch %d generator%s) to %s\n", n, t->epoch,
+  std::printf("Wrote %d generated images (epoch %d generator%s) to %s\n", n, g.epoch,
               ks.empty() ? "" : (", " + std::to_string(o.count) + " of each of " + std::to_string(rows) + " classes").c_str(), o.out.c_str());
   return 0;
 }
@@ -181,8 +171,8 @@ inline int run_generate(const SampleOptions& o) {
 // Rows of images walking in a straight line between two random noise vectors; a conditional
 // model draws row r as class r (mod K).
 inline int run_interpolate(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint, o.generator);
-  const int K = t->config().classes;
+  DcganGenerator g = generator_from(o.checkpoint, o.generator);
+  const int K = g.config.classes;
   Rng rng(o.seed);
   Tensor<float> z({o.rows * o.steps, kNoiseDim});
   std::vector<int> labels;
@@ -195,7 +185,7 @@ inline int run_interpolate(const SampleOptions& o) {
       if (K) labels.push_back(r % K);
     }
   }
-  write_png(o.out, make_grid(generate_images(*t, z, labels), o.rows, o.steps, 2));
+  write_png(o.out, make_grid(generate_images(g, z, labels), o.rows, o.steps, 2));
   std::printf("Wrote %d rows of %d steps through latent space to %s\n", o.rows, o.steps, o.out.c_str());
   return 0;
 }
@@ -203,8 +193,8 @@ inline int run_interpolate(const SampleOptions& o) {
 // --text as handwriting: one line per style, each line in one hand (one noise vector for all its
 // characters), a space a blank cell. Only for a conditional model of the digits 0-9.
 inline int run_write(const SampleOptions& o) {
-  auto t = trainer_from(o.checkpoint, o.generator);
-  const DcganConfig& c = t->config();
+  DcganGenerator g = generator_from(o.checkpoint, o.generator);
+  const DcganConfig& c = g.config;
   const bool digits = c.classes == 10 && class_index(c.class_names, "0") == 0 && c.class_names[9] == "9";
   if (!digits) throw UsageError("write needs a checkpoint of the digits 0-9 trained with --conditional; " + o.checkpoint + " holds " +
                                 (c.classes ? "classes that are not the digits" : "an unconditional model"));
@@ -224,7 +214,7 @@ inline int run_write(const SampleOptions& o) {
       labels.push_back(o.text[i] == ' ' ? 0 : o.text[i] - '0');
     }
   }
-  Tensor<float> all = generate_images(*t, z, labels);
+  Tensor<float> all = generate_images(g, z, labels);
   for (int s = 0; s < o.styles; ++s)
     for (int i = 0; i < cols; ++i)
       if (o.text[i] == ' ') std::fill_n(all.data() + (static_cast<std::size_t>(s) * cols + i) * 784, 784, -1.0f);  // black

@@ -99,11 +99,6 @@ inline void write_gif_of_epochs(const std::string& dir, int last_epoch) {
   if (!frames.empty()) write_gif(dir + "/training.gif", frames, 40);
 }
 
-// A model that holds NaN or infinity is never sampled or scored.
-inline void require_finite_weights(DcganTrainer& t, const std::string& checkpoint) {
-  if (!t.weights_finite()) throw IoError(checkpoint + ": holds weights that are not finite (NaN or infinity); it can't be sampled or scored");
-}
-
 // The per-epoch picture: the seed's 4 x 4 grid of the fixed noise, or for a conditional model a
 // K x 10 grid — row r is class r, column c one fixed noise vector (one hand writing every class).
 inline GrayImage epoch_grid(DcganTrainer& t) {

@@ -55,6 +55,7 @@
 #include "train/checkpoint.hpp"
 #include "train/gan_checkpoint.hpp"
 #include "train/inspect.hpp"
+#include "train/dcgan_generator.hpp"
 #include "train/run_folder.hpp"
 #include "train/run_outputs.hpp"
 #include "report/report_page.hpp"
