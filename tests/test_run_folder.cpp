@@ -164,4 +164,7 @@ TEST_CASE("readers refuse what is not a regular file, at once, and say why") {
   const std::string err = error_of([&] { load_mnist(d, "train"); });
   CHECK(err.find("symlink loop") != std::string::npos);
   CHECK(err.find("cannot find") == std::string::npos);
+  // the library's advice names no program's flag; a program says how it is pointed elsewhere
+  CHECK(err.find("(point the data folder at an MNIST folder;") != std::string::npos);
+  CHECK(error_of([&] { load_mnist(d + "/none", "train", 28, 28, "--images"); }).find("(point --images at an MNIST folder;") != std::string::npos);
 }

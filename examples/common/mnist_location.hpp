@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <ganlite/io/idx.hpp>
 #include <string>
 
 namespace examples {
@@ -23,6 +24,11 @@ inline std::string default_mnist_dir() {
   if (!is_directory("data/mnist") && is_directory(GANLITE_SOURCE_MNIST_DIR)) return GANLITE_SOURCE_MNIST_DIR;
 #endif
   return "data/mnist";
+}
+
+// The programs' MNIST, with errors that say how to point them elsewhere.
+inline ganlite::IdxDataset load_mnist_from(const std::string& dir, const std::string& prefix) {
+  return ganlite::load_mnist(dir, prefix, 28, 28, "--data or GANLITE_MNIST_DIR");
 }
 
 inline const char* kMnistDirHelp = "MNIST folder (default: $GANLITE_MNIST_DIR, else data/mnist, the copy the repository carries)";

@@ -95,7 +95,7 @@ int train(const std::string& data, int epochs, int limit, std::uint64_t seed, co
     throw RunFolderRefused(std::string(e.what()) + ": continue that run with --resume, choose other --checkpoints, or start over with --restart (deletes them)");
   }
 
-  const IdxDataset ds = load_mnist(data, "train");
+  const IdxDataset ds = examples::load_mnist_from(data, "train");
   const int n = limit > 0 ? std::min(limit, ds.count) : ds.count;
   const Tensor<float> images = half_size(ds, n);
 

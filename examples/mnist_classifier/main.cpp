@@ -64,7 +64,7 @@ void check_model_writable(const std::string& model) {
 int train(const TrainOptions& o) {
   check_model_writable(o.model);
   set_num_threads(o.threads);
-  const IdxDataset tr = load_mnist(o.data, "train"), te = load_mnist(o.data, "t10k");
+  const IdxDataset tr = examples::load_mnist_from(o.data, "train"), te = examples::load_mnist_from(o.data, "t10k");
   const int n = o.limit > 0 ? std::min(o.limit, tr.count) : tr.count;
   const int nt = o.test_limit > 0 ? std::min(o.test_limit, te.count) : te.count;
   const Tensor<float> x = to_tensor(tr.pixels, n), xt = to_tensor(te.pixels, nt);

@@ -9,6 +9,7 @@
 #include <ganlite/io/idx.hpp>
 #include <ganlite/train/checkpoint.hpp>
 
+#include "../common/mnist_location.hpp"
 #include "sampling.hpp"
 #include "training.hpp"
 
@@ -66,7 +67,7 @@ inline int run_evaluate(const EvalOptions& o) {
     for (float v : *p)
       if (!std::isfinite(v)) throw IoError(o.classifier + ": holds weights that are not finite (NaN or infinity); it can't score anything");
 
-  const IdxDataset test = load_mnist(o.data_dir, "t10k");
+  const IdxDataset test = examples::load_mnist_from(o.data_dir, "t10k");
   const Tensor<float> test_images = to_training_tensor(test, test.count);
   const Gaussian reference = fit_gaussian(classify(clf, test_images, true).features);
 
@@ -74,7 +75,7 @@ inline int run_evaluate(const EvalOptions& o) {
   std::string what;
   std::vector<int> requested;  // the class asked of each image (conditional checkpoints)
   if (o.real) {
-    const IdxDataset train = load_mnist(o.data_dir, "train");
+    const IdxDataset train = examples::load_mnist_from(o.data_dir, "train");
     if (o.count > train.count)  // refused before anything of its size is allocated
       throw UsageError("evaluate --real --count " + std::to_string(o.count) + ": the training set has only " + std::to_string(train.count) +
                        " images");

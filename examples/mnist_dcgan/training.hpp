@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/mnist_location.hpp"
 #include "classes.hpp"
 #include "options.hpp"
 #include "processes.hpp"
@@ -209,7 +210,7 @@ inline int run_training(TrainOptions o, Communicator& comm) {
     remove_stale_temporaries(o.out_dir, is_run_output);
     prepare_folder(o);
   }
-  const IdxDataset ds = load_mnist(o.data_dir, "train");
+  const IdxDataset ds = examples::load_mnist_from(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
   const int steps = steps_per_epoch(count, o.batch);
   const std::uint64_t fingerprint = data_fingerprint(ds);

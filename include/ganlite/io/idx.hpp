@@ -99,12 +99,14 @@ struct IdxDataset {
 };
 
 // Loads `<dir>/<prefix>-images-idx3-ubyte[.gz]` and the matching labels (prefix "train" or "t10k"),
-// checking the image size and that both files hold the same number of items.
-inline IdxDataset load_mnist(const std::string& dir, const std::string& prefix, int expect_rows = 28, int expect_cols = 28) {
+// checking the image size and that both files hold the same number of items. `where` says how
+// the caller chose the folder (a program: its flag), for the advice every error ends with.
+inline IdxDataset load_mnist(const std::string& dir, const std::string& prefix, int expect_rows = 28, int expect_cols = 28,
+                             const std::string& where = "the data folder") {
   // What to do about a missing or damaged file, said with every error.
-  const std::string fix =
-      " (point --data or GANLITE_MNIST_DIR at an MNIST folder; a ganlite clone carries MNIST in data/mnist, and"
-      " `bash scripts/get_mnist.sh` checks it and restores a missing or damaged file)";
+  const std::string fix = " (point " + where +
+                          " at an MNIST folder; a ganlite clone carries MNIST in data/mnist, and"
+                          " `bash scripts/get_mnist.sh` checks it and restores a missing or damaged file)";
   // A name that exists in any form is returned (opening it then says what is wrong with it); only
   // a name that does not exist at all is "cannot find".
   auto find = [&](const std::string& stem) {
