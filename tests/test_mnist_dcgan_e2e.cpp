@@ -181,7 +181,7 @@ TEST_CASE("SIGKILL at a random moment: the newest checkpoint loads and training 
 
 TEST_CASE("a non-finite weight stops training with epoch and step, keeping the last good checkpoint") {
   const std::string out = fresh_dir("nan");
-  const std::string cmd = "GANLITE_FAULT_NAN_AFTER_STEPS=13 " + kBinary + " --data " + mnist_dir() + " --out " + out + kLonger + " > " +
+  const std::string cmd = "GANLITE_FAULT_NAN_AFTER_STEPS=13 " + std::string(GANLITE_FAULTY_MNIST_DCGAN_BINARY) + " --data " + mnist_dir() + " --out " + out + kLonger + " > " +
                           out + "/log 2>&1";
   const int rc = std::system(cmd.c_str());
   CHECK(WEXITSTATUS(rc) == 1);

@@ -108,7 +108,7 @@ TEST_CASE("a signal stop says so on the page; the resumed run continues the same
 
 TEST_CASE("a failed run's page says it failed, with the message") {
   const std::string out = fresh_dir("report_failed");
-  const std::string cmd = "GANLITE_FAULT_NAN_AFTER_STEPS=13 " + kBinary + " --data " + e2e::mnist_dir() + " --out " + out + kRun +
+  const std::string cmd = "GANLITE_FAULT_NAN_AFTER_STEPS=13 " + std::string(GANLITE_FAULTY_MNIST_DCGAN_BINARY) + " --data " + e2e::mnist_dir() + " --out " + out + kRun +
                           "--epochs 3 > " + out + "/log 2>&1";
   CHECK(WEXITSTATUS(std::system(cmd.c_str())) == 1);
   const std::string html = page(out);

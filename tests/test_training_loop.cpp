@@ -139,9 +139,9 @@ TEST_CASE("the NaN guard stops the run at the step that went bad, before it is r
   LoopHooks<float> hooks = saving_hooks();
   int reported = 0;
   hooks.after_step = [&](const StepRecord&) { ++reported; };
-  hooks.step = [&t, steps_run = 0](const Tensor<float>& real, const std::vector<int>& labels) mutable {  // a fault, through the public hook
-    const StepStats st = t.train_step(real, labels);
-    if (++steps_run == 7) (*t.generator().params()[0])[0] = std::nanf("");
+  hooks.step = [steps_run = 0](GanTrainer<float>& trainer, const Tensor<float>& real, const std::vector<int>& labels) mutable {
+    const StepStats st = trainer.train_step(real, labels);  // a fault, through the public hook
+    if (++steps_run == 7) (*trainer.generator().params()[0])[0] = std::nanf("");
     return st;
   };
   const std::string err = error_of([&] { train_gan(t, tensor_images(data.images, data.labels), settings(dir, 2), hooks); });

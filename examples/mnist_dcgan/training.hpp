@@ -198,7 +198,9 @@ class ProgressLine {
 // Trains in one process, or as one of the processes of an MPI job (comm): then the first one
 // (rank 0) alone writes files and prints, every process reads the data itself, and a stop
 // request on any of them stops all after the same step.
-inline int run_training(TrainOptions o, Communicator& comm) {
+// `extra`: hooks of the caller's; its step, if any, takes the place of the trainer's (a test's
+// build injects faults with it).
+inline int run_training(TrainOptions o, Communicator& comm, const LoopHooks<float>& extra = {}) {
   set_num_threads(o.threads);
   o.processes = comm.size();
   const bool lead = comm.rank() == 0;
@@ -289,13 +291,7 @@ inline int run_training(TrainOptions o, Communicator& comm) {
     if (lead) save_checkpoint(trainer, path);
     newest_ckpt = path;
   };
-  if (const char* nan_env = std::getenv("GANLITE_FAULT_NAN_AFTER_STEPS")) {  // the reliability tests' fault: a NaN weight after N steps
-    hooks.step = [&trainer, after = std::atol(nan_env), steps_run = 0L](const Tensor<float>& real, const std::vector<int>& labels) mutable {
-      const StepStats s = trainer.train_step(real, labels);
-      if (++steps_run == after) (*trainer.generator().params()[0])[0] = std::nanf("");
-      return s;
-    };
-  }
+  hooks.step = extra.step;
   hooks.stop_requested = [&] { return comm.size() > 1 ? comm.any(stop.requested()) : stop.requested(); };
   hooks.after_step = [&](const StepRecord& r) {
     rows.push_back({r.epoch, r.step, r.stats.d_loss, r.stats.g_loss, r.stats.d_real, r.stats.d_fake, r.epoch_seconds});

@@ -56,8 +56,8 @@ struct LoopHooks {
   std::function<void(const StepRecord&)> after_step;
   std::function<void(const EpochRecord&)> after_epoch;
   std::function<bool()> stop_requested;
-  // The step itself, if not trainer.train_step.
-  std::function<StepStats(const Tensor<T>& real, const std::vector<int>& labels)> step;
+  // The step itself, if not trainer.train_step (say, a test's step that injects a fault).
+  std::function<StepStats(GanTrainer<T>& trainer, const Tensor<T>& real, const std::vector<int>& labels)> step;
 };
 
 enum class LoopEnd { Finished, Stopped };
@@ -100,7 +100,7 @@ LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const 
     for (int s = trainer.step_in_epoch; s < steps; ++s) {
       const int b0 = s * batch_size, bn = std::min(batch_size, count - b0);
       data.gather(order.data() + b0, bn, batch, labels);
-      const StepStats st = hooks.step ? hooks.step(batch, conditional ? labels : no_labels)
+      const StepStats st = hooks.step ? hooks.step(trainer, batch, conditional ? labels : no_labels)
                                       : conditional ? trainer.train_step(batch, labels) : trainer.train_step(batch);
       if (!std::isfinite(st.d_loss) || !std::isfinite(st.g_loss) || !trainer.weights_finite())
         throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(s + 1) +
