@@ -87,7 +87,7 @@ TEST_CASE("numeric flags refuse NaN, infinities and values their type can't hold
 TEST_CASE("a model holding NaN is never saved, sampled or scored") {
   const std::string d = fresh_dir("nan_models");
   // the classifier stops on a non-finite loss or weights and saves nothing
-  const std::string cmd = "GANLITE_FAULT_NAN_AFTER_STEPS=3 " + kClassifier + " --data " + e2e::mnist_dir() +
+  const std::string cmd = "GANLITE_FAULT_NAN_AFTER_STEPS=3 " + std::string(GANLITE_FAULTY_MNIST_CLASSIFIER_BINARY) + " --data " + e2e::mnist_dir() +
                           " --limit 1000 --test-limit 100 --epochs 1 --model " + d + "/m.weights > " + d + "/clf.log 2>&1";
   CHECK(WEXITSTATUS(std::system(cmd.c_str())) == 1);
   CHECK(slurp(d + "/clf.log").find("no model was saved") != std::string::npos);
