@@ -14,9 +14,7 @@
 #include <vector>
 
 #include "../kernels/conv_adjoint.hpp"
-#include "../kernels/reduce.hpp"
-#include "init.hpp"
-#include "layer.hpp"
+#include "kernel_layer.hpp"
 
 namespace ganlite {
 
@@ -34,12 +32,15 @@ struct Conv2dOptions {
 };
 
 template <class T = float>
-class Conv2D : public Layer<T> {
+class Conv2D : public KernelLayer<T> {
+  using KernelLayer<T>::has_bias_;
+  using KernelLayer<T>::w_;
+  using KernelLayer<T>::dw_;
+  using KernelLayer<T>::b_;
+  using KernelLayer<T>::db_;
  public:
-  Conv2D(const Conv2dOptions& o, Rng& rng) : c_(o.in_channels), s_(o), w_({o.kernel_h, o.kernel_w, o.in_channels, o.filters}), dw_(w_.shape()) {
-    glorot_uniform(w_, rng);
-    if (s_.use_bias) b_ = db_ = Tensor<T>({s_.filters});
-  }
+  Conv2D(const Conv2dOptions& o, Rng& rng)
+      : KernelLayer<T>({o.kernel_h, o.kernel_w, o.in_channels, o.filters}, o.filters, o.use_bias, rng), c_(o.in_channels), s_(o) {}
   std::string type() const override { return "Conv2D"; }
 
   ConvGeometry geometry(int batch, int h, int w) const {
@@ -65,7 +66,7 @@ class Conv2D : public Layer<T> {
     const int rows = g_.rows(), F = s_.filters;
     y_.resize({g_.batch, g_.y.out, g_.x.out, F});
     conv_gemm(g_, x.data(), Trans::N, F, w_.data(), F, T(0), y_.data(), F);
-    if (s_.use_bias) add_to_rows(y_.data(), rows, F, b_.data());
+    if (has_bias_) add_to_rows(y_.data(), rows, F, b_.data());
     return y_;
   }
 
@@ -73,11 +74,7 @@ class Conv2D : public Layer<T> {
     const int rows = g_.rows(), F = s_.filters;
     if (this->trainable_) {
       conv_gemm_t(g_, x_->data(), F, dy.data(), F, T(1), dw_.data(), F);
-      if (s_.use_bias) {
-        bias_sum_.resize(F);
-        column_sums(rows, F, [&](long r, int c) { return dy[r * F + c]; }, bias_sum_.data());
-        for (int f = 0; f < F; ++f) db_[f] += static_cast<T>(bias_sum_[f]);
-      }
+      if (has_bias_) this->add_bias_gradient(rows, F, dy);
     }
     if (!this->needs_input_grad_) return dx_;
     dx_.resize(x_->shape());
@@ -85,17 +82,13 @@ class Conv2D : public Layer<T> {
     return dx_;
   }
 
-  std::vector<Tensor<T>*> params() override { return s_.use_bias ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
-  std::vector<std::string> param_names() override { return s_.use_bias ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"}; }
-  std::vector<Tensor<T>*> grads() override { return s_.use_bias ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
   const Conv2dOptions& options() const { return s_; }
 
  private:
   int c_;
   Conv2dOptions s_;
   ConvGeometry g_;
-  Tensor<T> w_, dw_, b_, db_, y_, dx_;
-  std::vector<double> bias_sum_;
+  Tensor<T> y_, dx_;
   const Tensor<T>* x_ = nullptr;
 };
 

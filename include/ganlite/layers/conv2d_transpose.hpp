@@ -19,12 +19,15 @@
 namespace ganlite {
 
 template <class T = float>
-class Conv2DTranspose : public Layer<T> {
+class Conv2DTranspose : public KernelLayer<T> {
+  using KernelLayer<T>::has_bias_;
+  using KernelLayer<T>::w_;
+  using KernelLayer<T>::dw_;
+  using KernelLayer<T>::b_;
+  using KernelLayer<T>::db_;
  public:
-  Conv2DTranspose(const Conv2dOptions& o, Rng& rng) : c_(o.in_channels), s_(o), w_({o.kernel_h, o.kernel_w, o.filters, o.in_channels}), dw_(w_.shape()) {
-    glorot_uniform(w_, rng);
-    if (s_.use_bias) b_ = db_ = Tensor<T>({s_.filters});
-  }
+  Conv2DTranspose(const Conv2dOptions& o, Rng& rng)
+      : KernelLayer<T>({o.kernel_h, o.kernel_w, o.filters, o.in_channels}, o.filters, o.use_bias, rng), c_(o.in_channels), s_(o) {}
   std::string type() const override { return "Conv2DTranspose"; }
 
   // Geometry of the forward convolution this layer is the adjoint of: from y (OH, OW, F) to x (H, W).
@@ -56,7 +59,7 @@ class Conv2DTranspose : public Layer<T> {
     const int C = c_, F = s_.filters;
     y_.resize({g_.batch, g_.y.in, g_.x.in, F});
     transposed_convolution(g_, C, F, x.data(), w_.data(), y_.data());
-    if (s_.use_bias) add_to_rows(y_.data(), static_cast<long>(y_.size() / F), F, b_.data());
+    if (has_bias_) add_to_rows(y_.data(), static_cast<long>(y_.size() / F), F, b_.data());
     return y_;
   }
 
@@ -64,11 +67,7 @@ class Conv2DTranspose : public Layer<T> {
     const int C = c_, F = s_.filters;
     if (this->trainable_) {
       conv_gemm_t(g_, dy.data(), C, x_->data(), C, T(1), dw_.data(), C);
-      if (s_.use_bias) {
-        bias_sum_.resize(F);
-        column_sums(static_cast<long>(dy.size() / F), F, [&](long r, int c) { return dy[r * F + c]; }, bias_sum_.data());
-        for (int f = 0; f < F; ++f) db_[f] += static_cast<T>(bias_sum_[f]);
-      }
+      if (has_bias_) this->add_bias_gradient(static_cast<long>(dy.size() / F), F, dy);
     }
     if (!this->needs_input_grad_) return dx_;
     dx_.resize(x_->shape());
@@ -76,16 +75,12 @@ class Conv2DTranspose : public Layer<T> {
     return dx_;
   }
 
-  std::vector<Tensor<T>*> params() override { return s_.use_bias ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
-  std::vector<std::string> param_names() override { return s_.use_bias ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"}; }
-  std::vector<Tensor<T>*> grads() override { return s_.use_bias ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
 
  private:
   int c_;
   Conv2dOptions s_;
   ConvGeometry g_;
-  Tensor<T> w_, dw_, b_, db_, y_, dx_;
-  std::vector<double> bias_sum_;
+  Tensor<T> y_, dx_;
   const Tensor<T>* x_ = nullptr;
 };
 

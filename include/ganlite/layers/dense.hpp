@@ -7,9 +7,7 @@
 #include <vector>
 
 #include "../kernels/gemm.hpp"
-#include "../kernels/reduce.hpp"
-#include "init.hpp"
-#include "layer.hpp"
+#include "kernel_layer.hpp"
 
 namespace ganlite {
 
@@ -21,13 +19,14 @@ struct DenseOptions {
 };
 
 template <class T = float>
-class Dense : public Layer<T> {
+class Dense : public KernelLayer<T> {
+  using KernelLayer<T>::has_bias_;
+  using KernelLayer<T>::w_;
+  using KernelLayer<T>::dw_;
+  using KernelLayer<T>::b_;
+  using KernelLayer<T>::db_;
  public:
-  Dense(const DenseOptions& o, Rng& rng) : in_(o.in), out_(o.out), use_bias_(o.use_bias), w_({o.in, o.out}), dw_({o.in, o.out}) {
-    const int out = o.out;
-    glorot_uniform(w_, rng);
-    if (use_bias_) b_ = db_ = Tensor<T>({out});
-  }
+  Dense(const DenseOptions& o, Rng& rng) : KernelLayer<T>({o.in, o.out}, o.out, o.use_bias, rng), in_(o.in), out_(o.out) {}
   std::string type() const override { return "Dense"; }
   Shape output_shape(const Shape& in) const override {
     if (in.size() != 1 || in[0] != in_)
@@ -41,7 +40,7 @@ class Dense : public Layer<T> {
     const int B = x.dim(0);
     y_.resize({B, out_});
     gemm(Trans::N, Trans::N, B, out_, in_, x.data(), in_, w_.data(), out_, T(0), y_.data(), out_);
-    if (use_bias_) add_to_rows(y_.data(), B, out_, b_.data());
+    if (has_bias_) add_to_rows(y_.data(), B, out_, b_.data());
     return y_;
   }
 
@@ -49,11 +48,7 @@ class Dense : public Layer<T> {
     const int B = dy.dim(0);
     if (this->trainable_) {
       gemm(Trans::T, Trans::N, in_, out_, B, x_->data(), in_, dy.data(), out_, T(1), dw_.data(), out_);
-      if (use_bias_) {
-        bias_sum_.resize(out_);  // a member: no allocation after the first step
-        column_sums(B, out_, [&](long r, int c) { return dy[r * out_ + c]; }, bias_sum_.data());
-        for (int j = 0; j < out_; ++j) db_[j] += static_cast<T>(bias_sum_[j]);
-      }
+      if (has_bias_) this->add_bias_gradient(B, out_, dy);
     }
     if (!this->needs_input_grad_) return dx_;
     dx_.resize(x_->shape());
@@ -61,15 +56,10 @@ class Dense : public Layer<T> {
     return dx_;
   }
 
-  std::vector<Tensor<T>*> params() override { return use_bias_ ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
-  std::vector<std::string> param_names() override { return use_bias_ ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"}; }
-  std::vector<Tensor<T>*> grads() override { return use_bias_ ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
 
  private:
   int in_, out_;
-  bool use_bias_;
-  Tensor<T> w_, dw_, b_, db_, y_, dx_;
-  std::vector<double> bias_sum_;
+  Tensor<T> y_, dx_;
   const Tensor<T>* x_ = nullptr;
 };
 
