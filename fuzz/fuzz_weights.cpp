@@ -7,7 +7,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static ganlite::Rng rng(1);
   static ganlite::Sequential<float> model = [] {
     ganlite::Sequential<float> m("fuzz", {3});
-    m.add(ganlite::Dense<float>(DenseOptions(3, 2), rng));
+    m.add(ganlite::Dense<float>(ganlite::DenseOptions(3, 2), rng));
     m.add(ganlite::BatchNorm<float>(2));
     return m;
   }();

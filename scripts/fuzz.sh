@@ -9,10 +9,15 @@ out=build-fuzz
 rm -rf "$out/crashes"
 mkdir -p "$out/crashes"
 flags="-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -I/usr/include/eigen3"
+rm -f "$out"/fuzz_*
+pids=()
 for t in idx checkpoint weights image; do
   clang++ $flags "fuzz/fuzz_$t.cpp" -o "$out/fuzz_$t" -lz &
+  pids+=($!)
 done
-wait
+for p in "${pids[@]}"; do  # a target that does not build is a failure, never a target silently not run
+  wait "$p" || { echo "fuzz: a target did not build (its compiler errors are above)"; exit 1; }
+done
 # Seed corpora: real, valid inputs of each kind.
 clang++ -std=c++17 -O1 -Iinclude -I/usr/include/eigen3 fuzz/make_seeds.cpp -o "$out/make_seeds" -lz
 "$out/make_seeds" "$out/seeds"
@@ -21,6 +26,7 @@ for t in idx checkpoint weights image; do
   cp -n "$out/seeds/$t"/* "$out/corpus_$t/" 2>/dev/null || true
   [ -d "fuzz/regressions/$t" ] && cp -n fuzz/regressions/"$t"/* "$out/corpus_$t/" 2>/dev/null || true
   echo "== fuzz_$t for ${seconds}s"
+  [ -x "$out/fuzz_$t" ] || { echo "fuzz: $out/fuzz_$t was not built"; exit 1; }
   "$out/fuzz_$t" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 -artifact_prefix="$out/crashes/$t-" \
     -print_final_stats=1 "$out/corpus_$t" 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)|ERROR|SUMMARY" || true
   echo "corpus: $(ls "$out/corpus_$t" | wc -l) inputs"
