@@ -172,6 +172,19 @@ TEST_CASE("a checkpoint refuses a trainer of another model or other settings, na
   GanTrainer<float> faster_d = make_trainer(c);
   CHECK(error_of([&] { load_gan_checkpoint(faster_d, path, kModel); }).find("discriminator learning rate 0.0001 in the checkpoint, 0.0003 now") !=
         std::string::npos);
+  // The learning rate saved is the one the optimizer uses, also when it was changed on it.
+  GanTrainer<float> slower_d = make_trainer();
+  slower_d.discriminator_optimizer().set_learning_rate(5e-5);
+  const std::string changed = dir + "/changed_lr.ckpt";
+  save_gan_checkpoint(slower_d, changed, kModel);
+  const GanCheckpointInfo changed_info = read_gan_checkpoint_info(changed);
+  CHECK(changed_info.config.discriminator_adam.learning_rate == 5e-5);
+  CHECK(error_of([&] { load_gan_checkpoint(t, changed, kModel); }).find("discriminator learning rate 5e-05 in the checkpoint, 0.0001 now") !=
+        std::string::npos);
+  GanTrainer<float> from_file = make_trainer(changed_info.config);
+  load_gan_checkpoint(from_file, changed, kModel);
+  CHECK(from_file.discriminator_optimizer().config().learning_rate == 5e-5);
+
   // The objective is recorded by name; one this build doesn't know (a user's own) is kept by
   // name, and a trainer with another objective is refused.
   CHECK(info.config.objective.name == "bce");

@@ -216,7 +216,8 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   c.set("batch", std::to_string(g.batch));
   for (int n = 0; n < 2; ++n) {
     const std::string net = n ? "discriminator_" : "generator_";
-    const AdamConfig& a = n ? g.discriminator_adam : g.generator_adam;
+    // What the optimizer uses now (a learning rate set on it since is saved, not the one it began with).
+    const AdamConfig& a = (n ? t.discriminator_optimizer() : t.generator_optimizer()).config();
     c.set(net + "learning_rate", exact_number(a.learning_rate));
     c.set(net + "beta1", exact_number(a.beta1));
     c.set(net + "beta2", exact_number(a.beta2));
