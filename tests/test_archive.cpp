@@ -157,3 +157,22 @@ TEST_CASE("archives name tensors by path; weights files and checkpoints are told
   twins.layer(1).set_name("dense");
   CHECK(error_of([&] { save_weights(twins, dir + "/twins.weights"); }).find("the tensor name dense/kernel is given twice") != std::string::npos);
 }
+
+TEST_CASE("a damaged file of the earlier weights format is named, not listed") {
+  const std::string fixture = read_file(kFixtures + "/small_generator.weights");
+  const std::string dir = fresh_dir("damaged_listing");
+  std::string flipped = fixture;
+  flipped[flipped.size() / 2] ^= 0x10;
+  write_file_atomic(dir + "/flipped.weights", flipped);
+  CHECK(error_of([&] { file_listing(dir + "/flipped.weights"); }).find(dir + "/flipped.weights: ") == 0);
+  // A well-formed file (checksum made anew) whose tensor claims more values than the file holds.
+  std::string big = fixture.substr(0, fixture.size() - 4);
+  const std::size_t dims = 8 + 4 + 4 + 4 + std::string("small_g").size() + 4 + 4;  // magic, version, scalar, name, count, rank
+  std::int32_t huge = 1 << 30;
+  std::memcpy(&big[dims], &huge, 4);
+  ByteWriter w;
+  w.bytes(big.data(), big.size());
+  w.crc_trailer();
+  write_file_atomic(dir + "/huge.weights", w.data());
+  CHECK(error_of([&] { file_listing(dir + "/huge.weights"); }) == dir + "/huge.weights: tensor 0 has an implausible shape");
+}

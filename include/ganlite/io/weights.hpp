@@ -87,6 +87,10 @@ void load_named_state(Sequential<T>& model, const Archive& a, const ByteReader& 
   for (std::size_t k = 0; k < named.size(); ++k) *named[k].second = std::move(staged[k]);
 }
 
+// How version 4 named a checkpoint's network: by position under "generator.", "discriminator.",
+// and G's moving average under "generator_ema.".
+inline std::string version4_prefix(const std::string& network) { return (network == "generator_average" ? "generator_ema" : network) + "."; }
+
 template <class T>
 void load_legacy_weights(Sequential<T>& model, ByteReader& r) {
   r.verify_crc_trailer();
@@ -148,7 +152,7 @@ void load_network(Sequential<T>& model, const std::string& path, const std::stri
   const Archive a = read_archive_body(r, version);
   const std::string* kind = a.setting("kind");
   if (kind && *kind != "checkpoint") r.fail("is a " + *kind + " file, not a checkpoint (load it with load_weights)");
-  detail::load_named_state(model, a, r, network + "/", (network == "generator_average" ? std::string("generator_ema") : network) + ".");
+  detail::load_named_state(model, a, r, network + "/", detail::version4_prefix(network));
 }
 
 }  // namespace ganlite

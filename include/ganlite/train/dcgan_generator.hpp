@@ -46,18 +46,23 @@ struct DcganGenerator {
 };
 
 inline DcganGenerator load_dcgan_generator(const std::string& path, bool trained = false) {
-  const detail::CheckpointHeader h = read_checkpoint_info(path);
+  const std::string data = read_file(path);  // read once: the settings and the generator's tensors
+  ByteReader r(data, path);
+  const std::uint32_t version = read_archive_preamble(r, data.size());
+  Archive a;
+  const detail::CheckpointHeader h = version >= 4 ? detail::header_of(a = read_archive_body(r, version), r) : detail::read_legacy_header(r, version);
   DcganGenerator g;
   g.config = h.config;
   g.epoch = static_cast<int>(h.epoch);
   g.data_images = h.data_images;
   g.data_fingerprint = h.data_fingerprint;
   g.averaged = h.config.generator_ema > 0 && !trained;
-  if (h.version >= 4) {
+  if (version >= 4) {
     Rng unused(0);  // every weight is then read from the file
     g.net = make_generator<float>(unused, kNoiseDim + h.config.classes);
-    load_network(g.net, path, g.averaged ? "generator_average" : "generator");
-  } else {
+    const std::string network = g.averaged ? "generator_average" : "generator";
+    detail::load_named_state(g.net, a, r, network + "/", detail::version4_prefix(network));
+  } else {  // the fixed layout: read whole, its generator kept
     DcganTrainer t(h.config);
     load_checkpoint(t, path);
     g.net = std::move(t.generator());
