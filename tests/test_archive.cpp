@@ -58,20 +58,23 @@ TEST_CASE("a version 4 checkpoint written by an earlier build loads, and resumes
   CHECK(info.config.seed == 11);
   CHECK(info.config.generator_ema == 0.9);
   CHECK(info.config.objective.name == "bce");  // the file predates the setting: bce, the only objective there was
-  CHECK(info.step_in_epoch == 3);
-  CHECK(info.data_images == 5);
-  CHECK(info.data_fingerprint == 1234);
+  CHECK(info.position.cursor.step_in_epoch == 3);
+  CHECK(info.position.data.images == 5);
+  CHECK(info.position.data.fingerprint == 1234);
 
   GanTrainer<float> old_file = small_trainer(info.config);
-  load_gan_checkpoint(old_file, v4, kModel);
+  const RunPosition at = load_gan_checkpoint(old_file, v4, kModel);
   CHECK(old_file.generator_optimizer().state().step == 3);
   CHECK(old_file.weights_finite());
 
   // Saved again today (version 5, names by path) and loaded into a third trainer: the same state.
   const std::string v5 = fresh_dir("fixture_v4") + "/resaved.ckpt";
-  save_gan_checkpoint(old_file, v5, kModel);
+  save_gan_checkpoint(old_file, v5, kModel, at);
   GanTrainer<float> new_file = small_trainer(read_gan_checkpoint_info(v5).config);
-  load_gan_checkpoint(new_file, v5, kModel);
+  const RunPosition at5 = load_gan_checkpoint(new_file, v5, kModel);
+  CHECK(at5.cursor.step_in_epoch == at.cursor.step_in_epoch);
+  CHECK(at5.cursor.epoch_start == at.cursor.epoch_start);
+  CHECK(at5.data == at.data);
   CHECK(same_bits(test_state::of(old_file), test_state::of(new_file)));
   CHECK(old_file.data_rng().state() == new_file.data_rng().state());
   CHECK(old_file.dropout_rng().state() == new_file.dropout_rng().state());

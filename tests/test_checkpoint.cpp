@@ -60,7 +60,7 @@ bool same_state(DcganTrainer& a, DcganTrainer& b) {
       if (!eq(p.m[k], q.m[k]) || !eq(p.v[k], q.v[k])) return false;
   }
   return a.data_rng().state() == b.data_rng().state() && a.dropout_rng().state() == b.dropout_rng().state() &&
-         eq(a.fixed_noise(), b.fixed_noise()) && a.epoch == b.epoch && a.step_in_epoch == b.step_in_epoch;
+         eq(a.fixed_noise(), b.fixed_noise());
 }
 
 }  // namespace
@@ -79,8 +79,10 @@ TEST_CASE("a conditional checkpoint builds its own model and resumes bit-exactly
   const std::string path = work_file("conditional.ckpt");
   DcganTrainer a(conditional_config()), b(conditional_config());
   train(a, 2);
-  a.epoch = 1, a.step_in_epoch = 1;
-  save_checkpoint(a, path);
+  RunPosition at;
+  at.cursor.epoch = 1, at.cursor.step_in_epoch = 1, at.cursor.epoch_start = a.data_rng().state();
+  at.data = {23, 0xfeedULL};
+  save_checkpoint(a, path, at);
   train(a, 2);  // the run that was not interrupted
 
   const DcganConfig read = read_checkpoint_config(path);  // the model comes from the file
@@ -88,7 +90,11 @@ TEST_CASE("a conditional checkpoint builds its own model and resumes bit-exactly
   CHECK(read.class_names == conditional_config().class_names);
   CHECK(read.learning_rate == 2e-4);
   DcganTrainer c(read);
-  load_checkpoint(c, path);
+  const RunPosition loaded = load_checkpoint(c, path);  // where the run stood is the file's, not the trainer's
+  CHECK(loaded.cursor.epoch == 1);
+  CHECK(loaded.cursor.step_in_epoch == 1);
+  CHECK(loaded.cursor.epoch_start == at.cursor.epoch_start);
+  CHECK(loaded.data == at.data);
   train(c, 2);
   CHECK(same_state(a, c));
   CHECK(a.sample_fixed().shape() == Shape{100, 28, 28, 1});  // 10 classes x 10 fixed noise vectors
@@ -122,7 +128,7 @@ TEST_CASE("a checkpoint of another model is refused with what differs") {
 TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the seed model, bit for bit") {
   DcganTrainer a(DcganConfig{9, 1e-4, 0.9, 4, 0.3, 0, {}, 1});
   train(a, 2);
-  a.epoch = 2, a.step_in_epoch = 1, a.data_images = 4, a.data_fingerprint = 77;
+  const Rng::State epoch_start = a.data_rng().state();
   // written as version 3 wrote it
   ByteWriter w;
   w.bytes(kArchiveMagic, 8);
@@ -133,7 +139,7 @@ TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the 
   w.pod(0.9);
   w.u32(4);
   w.u32(1);
-  for (auto v : a.epoch_start_state) w.u64(v);
+  for (auto v : epoch_start) w.u64(v);
   w.u32(4);
   w.u64(77);
   write_tensors(w, a.generator().state_tensors());
@@ -151,17 +157,21 @@ TEST_CASE("a version 3 checkpoint (fixed header, tensors in order) loads as the 
   const std::string path = work_file("v3.ckpt");
   write_file_atomic(path, w.data());
 
-  const detail::CheckpointHeader h = read_checkpoint_info(path);
+  const GanCheckpointInfo h = read_checkpoint_info(path);
   CHECK(h.version == 3);
   CHECK(h.config.classes == 0);
+  CHECK(h.model.at("model") == "dcgan");  // the seed model's settings, as a version 4 file says them
   DcganTrainer b(read_checkpoint_config(path));
-  load_checkpoint(b, path);
+  const RunPosition at = load_checkpoint(b, path);
   CHECK(same_state(a, b));
-  CHECK(b.data_images == 4);
-  CHECK(b.data_fingerprint == 77);
+  CHECK(at.cursor.epoch == 2);
+  CHECK(at.cursor.step_in_epoch == 1);
+  CHECK(at.cursor.epoch_start == epoch_start);
+  CHECK(at.data.images == 4);
+  CHECK(at.data.fingerprint == 77);
   DcganGenerator g = load_dcgan_generator(path);  // sampling reads the fixed layout too
   CHECK(same_tensors(g.net, a.generator()));
-  CHECK(g.epoch == 2);
+  CHECK(g.position.cursor.epoch == 2);
 }
 
 TEST_CASE("the shard count is a setting of the checkpoint: another is refused, a bad one named") {
@@ -241,12 +251,13 @@ TEST_CASE("sampling reads the generator alone: its moving average unless the tra
   cfg.generator_ema = 0.5;
   DcganTrainer a(cfg);
   train(a, 2);
-  a.epoch = 3;
-  save_checkpoint(a, path);
+  RunPosition at;
+  at.cursor.epoch = 3;
+  save_checkpoint(a, path, at);
 
   DcganGenerator avg = load_dcgan_generator(path);
   CHECK(avg.averaged);
-  CHECK(avg.epoch == 3);
+  CHECK(avg.position.cursor.epoch == 3);
   CHECK(avg.config.classes == 10);
   CHECK(same_tensors(avg.net, *a.generator_average()));
   DcganGenerator trained = load_dcgan_generator(path, true);

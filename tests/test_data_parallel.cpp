@@ -16,6 +16,7 @@
 #include <ganlite/train/dcgan_trainer.hpp>
 #include <vector>
 
+#include "error_of.hpp"
 #include "reference/data_parallel_reference.hpp"
 #include "small_gan.hpp"
 #include "trainer_state.hpp"
@@ -151,4 +152,47 @@ TEST_CASE("shards that can't be made or shared are refused") {
   const auto data = batches(1, 3, {4, 4, 2});
   CHECK_THROWS_WITH_AS(t.train_step(data[0].images, data[0].labels), "a batch of 3 images can't be cut into 4 shards", std::invalid_argument);
   CHECK_THROWS_AS(t.shard(one, 0), std::invalid_argument);
+}
+
+TEST_CASE("a trainer given models the user built trains as one that built them, over shards and with G's average too") {
+  const auto data = batches(3, 8, {4, 4, 2});
+  for (double ema : {0.0, 0.9})
+    for (int shards : {1, 2}) {
+      INFO(shards << " shards, generator_ema " << ema);
+      GanConfig c = small_gan::config();
+      c.batch = 8, c.generator_ema = ema;
+      GanTrainer<float> built_here(c, small_gan::generator<float>, small_d);
+      std::unique_ptr<GanTrainer<float>> given;
+      {
+        Rng init(c.seed);  // the trainer's own weight draws, in the same order
+        auto dropout = std::make_unique<Rng>(12345);  // the user's, gone before training: D must draw from the trainer's
+        Sequential<float> g = small_gan::generator<float>(init);
+        Sequential<float> d = small_d(init, *dropout);
+        given = std::make_unique<GanTrainer<float>>(c, std::move(g), std::move(d));
+        dropout.reset();
+      }
+      SingleProcess one;
+      built_here.shard(one, shards);
+      given->shard(one, shards);
+      for (const auto& b : data) {
+        const StepStats p = built_here.train_step(b.images, b.labels), q = given->train_step(b.images, b.labels);
+        CHECK(p.d_loss == q.d_loss);
+        CHECK(p.g_loss == q.g_loss);
+      }
+      check_same_bits(built_here, *given);
+    }
+}
+
+TEST_CASE("a model with a layer that can't be copied is refused by name when a copy is needed") {
+  struct Opaque : Layer<float> {
+    std::string type() const override { return "Opaque"; }
+    Shape output_shape(const Shape& in) const override { return in; }
+    const Tensor<float>& forward(const Tensor<float>& x, Mode) override { return x; }
+    const Tensor<float>& backward(const Tensor<float>& dy) override { return dy; }
+  };
+  Rng init(1);
+  Sequential<float> g = small_gan::generator<float>(init);
+  g.add(std::make_unique<Opaque>());
+  const std::string err = error_of([&] { g.clone(); });
+  CHECK(err == "Opaque layer opaque: can't be copied (it does not override Layer::clone)");
 }

@@ -47,7 +47,7 @@ struct Data {
 
 LoopHooks<float> saving_hooks() {
   LoopHooks<float> h;
-  h.save_checkpoint = [](GanTrainer<float>& t, const std::string& path) { save_gan_checkpoint(t, path, kModel); };
+  h.save_checkpoint = [](GanTrainer<float>& t, const LoopCursor& at, const std::string& path) { save_gan_checkpoint(t, path, kModel, {at, {}}); };
   return h;
 }
 
@@ -76,14 +76,17 @@ std::string stopped_and_resumed(const std::string& name, int stop_after, const s
   int steps = 0;
   hooks.after_step = [&](const StepRecord&) { ++steps; };
   hooks.stop_requested = [&] { return steps >= stop_after; };
-  const LoopOutcome stopped = train_gan(first, tensor_images(data.images, data.labels), settings(dir, 3), hooks);
+  LoopCursor first_at;
+  const LoopOutcome stopped = train_gan(first, first_at, tensor_images(data.images, data.labels), settings(dir, 3), hooks);
   CHECK(stopped.end == LoopEnd::Stopped);
   CHECK(stopped.checkpoint == dir + "/" + expected_checkpoint);
 
   const GanCheckpointInfo info = read_gan_checkpoint_info(stopped.checkpoint);
   GanTrainer<float> resumed = make_trainer(info.config);
-  load_gan_checkpoint(resumed, stopped.checkpoint, info.model);
-  const LoopOutcome done = train_gan(resumed, tensor_images(data.images, data.labels), settings(dir, 3), saving_hooks());
+  LoopCursor at = load_gan_checkpoint(resumed, stopped.checkpoint, info.model).cursor;
+  CHECK(at.epoch == first_at.epoch);
+  CHECK(at.step_in_epoch == first_at.step_in_epoch);
+  const LoopOutcome done = train_gan(resumed, at, tensor_images(data.images, data.labels), settings(dir, 3), saving_hooks());
   CHECK(done.end == LoopEnd::Finished);
   CHECK(done.checkpoint == dir + "/checkpoint_epoch_0003.ckpt");
   return read_file(done.checkpoint);
@@ -95,7 +98,8 @@ TEST_CASE("a run stopped mid-epoch or at an epoch's end and resumed ends byte-id
   const Data data;
   const std::string dir = fresh_dir("whole");
   GanTrainer<float> whole = make_trainer();
-  const LoopOutcome out = train_gan(whole, tensor_images(data.images, data.labels), settings(dir, 3), saving_hooks());
+  LoopCursor at;
+  const LoopOutcome out = train_gan(whole, at, tensor_images(data.images, data.labels), settings(dir, 3), saving_hooks());
   CHECK(out.end == LoopEnd::Finished);
   const std::string expected = read_file(dir + "/checkpoint_epoch_0003.ckpt");
 
@@ -112,7 +116,8 @@ TEST_CASE("checkpoint cadence, and what the hooks are told") {
   std::vector<EpochRecord> epochs;
   hooks.after_step = [&](const StepRecord& r) { steps.push_back(r); };
   hooks.after_epoch = [&](const EpochRecord& e) { epochs.push_back(e); };
-  train_gan(t, tensor_images(data.images, data.labels), settings(dir, 3, 2), hooks);
+  LoopCursor at;
+  train_gan(t, at, tensor_images(data.images, data.labels), settings(dir, 3, 2), hooks);
   REQUIRE(steps.size() == 15);
   CHECK(steps[4].epoch == 1);
   CHECK(steps[4].step == 5);
@@ -125,10 +130,10 @@ TEST_CASE("checkpoint cadence, and what the hooks are told") {
   CHECK(epochs[2].checkpoint == dir + "/checkpoint_epoch_0003.ckpt");
   CHECK(epochs[2].last);
   CHECK_FALSE(exists(dir + "/checkpoint_epoch_0001.ckpt"));
-  CHECK(t.epoch == 3);
-  CHECK(t.step_in_epoch == 0);
+  CHECK(at.epoch == 3);
+  CHECK(at.step_in_epoch == 0);
   // Nothing left to do: the loop returns at once.
-  CHECK(train_gan(t, tensor_images(data.images, data.labels), settings(dir, 3), hooks).checkpoint.empty());
+  CHECK(train_gan(t, at, tensor_images(data.images, data.labels), settings(dir, 3), hooks).checkpoint.empty());
   CHECK(steps.size() == 15);
 }
 
@@ -144,7 +149,10 @@ TEST_CASE("the NaN guard stops the run at the step that went bad, before it is r
     if (++steps_run == 7) (*trainer.generator().params()[0])[0] = std::nanf("");
     return st;
   };
-  const std::string err = error_of([&] { train_gan(t, tensor_images(data.images, data.labels), settings(dir, 2), hooks); });
+  const std::string err = error_of([&] {
+    LoopCursor at;
+    train_gan(t, at, tensor_images(data.images, data.labels), settings(dir, 2), hooks);
+  });
   CHECK(err.find("training diverged at epoch 2, step 2") == 0);
   CHECK(err.find("the last good checkpoint in " + dir + " is kept") != std::string::npos);
   CHECK(reported == 6);

@@ -6,14 +6,16 @@
 //              [--checkpoints custom_gan_run] [--resume | --restart]
 // Writes a 10 x 8 grid (row r: digit r) and exits 0; exit 1 if training diverges or on bad data,
 // 2 on bad usage or a run folder it may not use; 128 + N after a stop by signal N (a checkpoint
-// of the steps done is in the run folder: --resume continues it). Its run folder follows
-// mnist_dcgan's rules (ganlite/train/run_outputs.hpp).
+// of the steps done is in the run folder: --resume continues it). The run folder is the
+// library's GanRun's (ganlite/train/gan_run.hpp): checkpoints, losses.csv and .svg, a grid per
+// epoch, training.gif and index.html, under the same rules as mnist_dcgan's.
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <ganlite/ganlite.hpp>   // the trainer, the loop, checkpoints and run folders included
-#include <ganlite/io/image.hpp>  // write_png, make_grid (stb)
+#include <ganlite/ganlite.hpp>          // layers, the trainer, checkpoints
+#include <ganlite/train/gan_run.hpp>    // the run folder: loop, losses.csv, grids, GIF, report (stb, giflib)
+#include <memory>
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
@@ -62,80 +64,49 @@ Tensor<float> half_size(const IdxDataset& ds, int count) {
   return x;
 }
 
-// The checkpoint in the run folder that continues this run: the newest one that reads whole;
-// one of other settings or other data is refused (exit 2), never silently continued.
-std::string checkpoint_to_resume(const std::string& dir, GanTrainer<float>& trainer, const ModelSettings& model) {
-  const auto found = newest_readable_checkpoint(dir, read_gan_checkpoint_info, [](const std::string& why) {
-    std::fprintf(stderr, "custom_gan: skipping unusable checkpoint: %s\n", why.c_str());
-  });
-  const GanCheckpointInfo& info = found.second;
-  const std::string differs = describe(checkpoint_differences(info, trainer.gan_config(), model),
-                                      [](const std::string& setting) { return setting == "seed" ? "--seed" : setting; });
-  if (!differs.empty()) throw RunFolderRefused(found.first + ": was trained with other settings than this run's: " + differs);
-  if (info.data_images != trainer.data_images || info.data_fingerprint != trainer.data_fingerprint)
-    throw RunFolderRefused(found.first + ": was trained on other data (" + std::to_string(info.data_images) + " images, this run has " +
-                           std::to_string(trainer.data_images) + "; --data and --limit must be the checkpoint's)");
-  load_gan_checkpoint(trainer, found.first, model);
-  return found.first;
-}
-
 int train(const std::string& data, int epochs, int limit, std::uint64_t seed, const std::string& out, const std::string& run_dir, bool resume,
           bool restart) {
   // Everything the run will write is checked before the first step: the picture's folder and
   // name, and the run folder (made if missing, locked, no other run's files unless --restart).
   check_can_write(out);
-  make_run_folder(run_dir);
-  const RunFolderLock lock(run_dir);
-  RunOutputs outputs;  // this program writes checkpoints only into its run folder
-  remove_stale_temporaries(run_dir, [&](const std::string& n) { return outputs.is_output(n); });
+  GanRunSettings settings;
+  settings.dir = run_dir;
+  settings.start = resume ? FolderStart::Resume : restart ? FolderStart::Restart : FolderStart::Fresh;
+  settings.epochs = epochs;
+  settings.program = "custom_gan";
+  settings.how_to_resume = "continue with --resume";
+  settings.data_advice = "--data and --limit must be the checkpoint's";
+  settings.setting_name = [](const std::string& setting) { return setting == "seed" ? "--seed" : setting; };
+  std::unique_ptr<GanRun> run;
   try {
-    const auto removed = prepare_run_folder(run_dir, outputs, resume ? FolderStart::Resume : restart ? FolderStart::Restart : FolderStart::Fresh);
-    if (!removed.empty()) std::printf("--restart: removed %zu checkpoints of the earlier run in %s\n", removed.size(), run_dir.c_str());
+    run = std::make_unique<GanRun>(settings);
   } catch (const RunFolderHoldsAnotherRun& e) {
     throw RunFolderRefused(std::string(e.what()) + ": continue that run with --resume, choose other --checkpoints, or start over with --restart (deletes them)");
   }
+  if (!run->removed().empty()) std::printf("--restart: removed %zu files of the earlier run in %s\n", run->removed().size(), run_dir.c_str());
 
   const IdxDataset ds = examples::load_mnist_from(data, "train");
   const int n = limit > 0 ? std::min(limit, ds.count) : ds.count;
   const Tensor<float> images = half_size(ds, n);
+  const std::vector<int> labels(ds.labels.begin(), ds.labels.begin() + n);
+  // The data's identity, kept in checkpoints and checked on resume.
+  const DataIdentity identity{static_cast<std::uint32_t>(n), (static_cast<std::uint64_t>(crc32_of(ds.pixels.data(), static_cast<std::size_t>(n) * 784)) << 32) |
+                                                                crc32_of(ds.labels.data(), static_cast<std::size_t>(n))};
+  run->describe_data(std::to_string(n) + " 14x14 digits from " + data, {{"model", "custom_gan_14x14 (conditional)"}, {"epochs", std::to_string(epochs)},
+                                                                        {"seed", std::to_string(seed)}});
 
   GanConfig cfg;  // everything the trainer needs to know; the models it builds itself
   cfg.seed = seed, cfg.noise_dim = kNoise, cfg.classes = kClasses, cfg.batch = 64, cfg.fixed_noise_count = 8;
   cfg.generator_adam = cfg.discriminator_adam = AdamConfig{2e-4, 0.5, 0.999, 1e-7};
   GanTrainer<float> trainer(cfg, make_small_generator, make_small_discriminator);
-  trainer.data_images = static_cast<std::uint32_t>(n);  // the data's identity, kept in checkpoints and checked on resume
-  trainer.data_fingerprint = (static_cast<std::uint64_t>(crc32_of(ds.pixels.data(), static_cast<std::size_t>(n) * 784)) << 32) |
-                             crc32_of(ds.labels.data(), static_cast<std::size_t>(n));
   const ModelSettings model = {{"model", "custom_gan_14x14"}};
-  if (resume) {
-    const std::string from = checkpoint_to_resume(run_dir, trainer, model);
-    std::printf("Resumed from %s (epoch %d, step %d of epoch %d)\n", from.c_str(), trainer.epoch, trainer.step_in_epoch, trainer.epoch + 1);
-  } else {
-    std::printf("%s\n%s", trainer.generator().summary(cfg.batch).c_str(), trainer.discriminator().summary(cfg.batch).c_str());
-  }
-  std::fflush(stdout);
 
-  // The library's loop: shuffles, batches, the NaN guard, a checkpoint per epoch, and a clean
-  // stop on Ctrl-C, SIGTERM or SIGHUP (a checkpoint of the steps done).
-  LoopSettings loop;
-  loop.epochs = epochs;
-  loop.checkpoint_dir = run_dir;
-  const StopOnSignal stop;
-  LoopHooks<float> hooks;
-  hooks.save_checkpoint = [&](GanTrainer<float>& t, const std::string& path) { save_gan_checkpoint(t, path, model); };
-  hooks.stop_requested = [&] { return stop.requested(); };
-  StepStats last;
-  hooks.after_step = [&](const StepRecord& r) { last = r.stats; };
-  hooks.after_epoch = [&](const EpochRecord& e) {
-    std::printf("epoch %d: D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f\n", e.epoch, last.d_loss, last.g_loss, last.d_real, last.d_fake);
-    std::fflush(stdout);  // a redirected log shows each epoch as it ends
-  };
-  const std::vector<int> labels(ds.labels.begin(), ds.labels.begin() + n);
-  const LoopOutcome outcome = train_gan(trainer, tensor_images(images, labels), loop, hooks);
-  if (outcome.end == LoopEnd::Stopped) {
-    std::printf("Interrupted by signal %d: wrote %s; continue with --resume\n", stop.signal_number(), outcome.checkpoint.c_str());
-    return 128 + stop.signal_number();
-  }
+  // The library's run: the loop (shuffles, batches, the NaN guard, a checkpoint per epoch, a
+  // clean stop on Ctrl-C, SIGTERM or SIGHUP) and the run folder's losses.csv, grids, GIF and page.
+  const GanRunOutcome end = run->train(trainer, tensor_images(images, labels), identity, gan_run_checkpoints(trainer, model));
+  if (end.end == RunEnd::Stopped) return 128 + end.signal;
+  if (end.end == RunEnd::AlreadyDone)
+    std::printf("%s has done %d epochs already: nothing to train (raise --epochs to go on)\n", end.checkpoint.c_str(), end.cursor.epoch);
   write_png(out, make_grid(trainer.sample_fixed(), kClasses, cfg.fixed_noise_count, 3));  // row r: digit r
   std::printf("Wrote %s\n", out.c_str());
   return 0;

@@ -11,9 +11,15 @@
 
 #include "../common/mnist_location.hpp"
 #include "sampling.hpp"
-#include "training.hpp"
 
 namespace mnist_dcgan {
+
+// Images (N, rows, cols, 1) scaled to [-1, 1], as the generator draws them.
+inline Tensor<float> to_training_tensor(const IdxDataset& ds, int count) {
+  Tensor<float> x({count, ds.rows, ds.cols, 1});
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = scaled_pixel<float>(ds.pixels[i]);
+  return x;
+}
 
 struct EvalOptions {
   std::string checkpoint, classifier, data_dir;
@@ -89,7 +95,7 @@ inline int run_evaluate(const EvalOptions& o) {
     for (int i = 0; K > 0 && i < o.count; ++i) requested.push_back(i % K);  // every class equally often
     samples = generate_images(g, z, requested);
     const double ema = g.config.generator_ema;
-    what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(g.epoch) + " generator" +
+    what = std::string(K ? "images of requested classes" : "images") + " from the epoch " + std::to_string(g.position.cursor.epoch) + " generator" +
            (ema > 0 && !o.generator.raw ? "'s moving average (decay " + exact_number(ema) + ")" : std::string()) + " (" + o.checkpoint +
            (o.generator.average > 1 ? ", averaged with the " + std::to_string(o.generator.average - 1) + " epochs' before it" : std::string()) + ")";
   }

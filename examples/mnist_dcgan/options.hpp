@@ -1,4 +1,4 @@
-// examples/mnist_dcgan/options.hpp — a training run's settings and its per-step record.
+// examples/mnist_dcgan/options.hpp — a training run's settings, and how its messages name them.
 #pragma once
 #include <cstdint>
 #include <cstdio>
@@ -27,12 +27,6 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct LossRow {
-  int epoch, step;
-  float d_loss, g_loss, d_real, d_fake;
-  double seconds;
-};
-
 // A request every process of an MPI job refuses alike: process 0 says why, the others nothing
 // (what() is empty there), and no process needs to end the others.
 struct ProcessesDisagree : UsageError {
@@ -46,18 +40,6 @@ inline std::string flag_of(const std::string& setting) {
   const std::string name = ganlite::dcgan_setting_name(setting);
   const auto it = flags.find(name);
   return it == flags.end() ? name : it->second;
-}
-
-inline std::string hex64(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
-inline std::string epoch_file(const std::string& dir, const char* stem, int epoch, const char* ext) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s_%04d%s", stem, epoch, ext);
-  return dir + "/" + buf;
 }
 
 }  // namespace mnist_dcgan

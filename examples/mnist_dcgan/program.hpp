@@ -94,6 +94,9 @@ int run(Work work) {
   } catch (const mnist_dcgan::UsageError& e) {
     std::fprintf(stderr, "mnist_dcgan: %s\n", e.what());
     return 2;
+  } catch (const ganlite::RunFolderRefused& e) {  // another run's folder or checkpoint: refused as asked
+    std::fprintf(stderr, "mnist_dcgan: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mnist_dcgan: error: %s\n", e.what());
     return 1;

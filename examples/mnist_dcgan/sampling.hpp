@@ -3,11 +3,11 @@
 #pragma once
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/train/checkpoint.hpp>
+#include <ganlite/train/checkpoint_average.hpp>
 #include <ganlite/train/dcgan_generator.hpp>
 #include <ganlite/train/run_folder.hpp>
 #include <memory>
@@ -36,51 +36,17 @@ struct SampleOptions {
   std::vector<std::string> classes;  // --digit, --digits, --class, as typed
 };
 
-// --average N: the generator of an end-of-epoch checkpoint averaged with those of the N - 1
-// epochs before it, read from the same folder (checkpoint_epoch_E-1.ckpt, ...), which must hold
-// the same model and settings. N = 1 is the checkpoint itself. A run that kept the generator's
-// moving average (--ema) averages those, or with `raw` the trained generators. Only generators are
-// read (load_dcgan_generator), never the discriminators or the optimizers.
+// --average N: the generator averaged over the checkpoint's epoch and the N - 1 before it
+// (ganlite/train/checkpoint_average.hpp); --raw-generator: the trained one, not its moving average.
 inline DcganGenerator generator_from(const std::string& checkpoint, const GeneratorChoice& choice) {
-  const int average = choice.average;
-  DcganGenerator g = load_dcgan_generator(checkpoint, choice.raw);
+  DcganGenerator g;
+  try {
+    g = load_averaged_dcgan_generator(checkpoint, choice.average, choice.raw);
+  } catch (const CheckpointAverageRefused& e) {
+    throw UsageError("--average " + std::to_string(choice.average) + ": " + e.what());
+  }
   if (choice.raw && g.config.generator_ema == 0)
     throw UsageError("--raw-generator: " + checkpoint + " keeps no moving average (trained without --ema); its generator is the trained one");
-  if (average <= 1) return g;
-  const std::size_t slash = checkpoint.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : checkpoint.substr(0, slash);
-  long epoch = 0, step = 0;
-  if (!parse_checkpoint_name(checkpoint.substr(slash == std::string::npos ? 0 : slash + 1), &epoch, &step) || step != 0)
-    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint +
-                     " is not named checkpoint_epoch_E.ckpt, so the epochs before it can't be found");
-  if (g.epoch != epoch)
-    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " holds epoch " + std::to_string(g.epoch) + ", not " +
-                     std::to_string(epoch) + " as its name says, so the epochs before it can't be found by name");
-  if (epoch < average)
-    throw UsageError("--average " + std::to_string(average) + ": " + checkpoint + " is epoch " + std::to_string(epoch) + ", which has only " +
-                     std::to_string(epoch - 1) + " epochs before it");
-  std::vector<DcganGenerator> earlier;
-  earlier.reserve(static_cast<std::size_t>(average - 1));  // the pointers below stay valid
-  std::vector<Sequential<float>*> generators;
-  for (long e = epoch - 1; e > epoch - average; --e) {
-    const std::string path = checkpoint_path(dir, e);
-    if (!std::ifstream(path).good())
-      throw UsageError("--average " + std::to_string(average) + ": " + path + " does not exist (train with --checkpoint-every 1 to keep every epoch's)");
-    earlier.push_back(load_dcgan_generator(path, choice.raw));
-    const DcganGenerator& o = earlier.back();
-    std::string differs = describe(dcgan_settings_differences(o.config, g.config), flag_of);
-    if (differs.empty() && g.config.class_names != o.config.class_names) differs = "other class names";
-    // One run's checkpoints hold the same data identity (files before version 3: none, 0).
-    if (differs.empty() && (o.data_images != g.data_images || o.data_fingerprint != g.data_fingerprint))
-      differs = "trained on other data: " + std::to_string(o.data_images) + " images, fingerprint " + hex64(o.data_fingerprint) + ", where " +
-                checkpoint + " has " + std::to_string(g.data_images) + " images, fingerprint " + hex64(g.data_fingerprint);
-    if (differs.empty() && o.epoch != e) differs = "it holds epoch " + std::to_string(o.epoch) + ", not " + std::to_string(e) + " as its name says";
-    if (!differs.empty())
-      throw UsageError("--average " + std::to_string(average) + ": " + path + " is not of the same run as " + checkpoint + " (" + differs +
-                       "); only one run's checkpoints can be averaged");
-    generators.push_back(&earlier.back().net);
-  }
-  average_models(g.net, generators);
   return g;
 }
 
@@ -163,7 +129,7 @@ inline int run_generate(const SampleOptions& o) {
   } else {
     write_png(o.out, make_grid(all, rows, o.count, 2));
   }
-  std::printf("Wrote %d generated images (epoch %d generator%s) to %s\n", n, g.epoch,
+  std::printf("Wrote %d generated images (epoch %d generator%s) to %s\n", n, g.position.cursor.epoch,
               ks.empty() ? "" : (", " + std::to_string(o.count) + " of each of " + std::to_string(rows) + " classes").c_str(), o.out.c_str());
   return 0;
 }

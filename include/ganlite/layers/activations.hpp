@@ -19,6 +19,7 @@ class Elementwise : public Layer<T> {
  public:
   explicit Elementwise(F f = F{}) : f_(f) {}
   std::string type() const override { return F::kType; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Elementwise>(*this); }
   Shape output_shape(const Shape& in) const override { return in; }
 
   const Tensor<T>& forward(const Tensor<T>& x, Mode) override {

@@ -10,6 +10,7 @@
 // backward (Eval): dx = dy * gamma * s (the statistics are constants).
 // Defaults are Keras': momentum 0.99, epsilon 1e-3, gamma = 1, beta = 0, running var = 1.
 #pragma once
+#include <memory>
 #include <cmath>
 #include <vector>
 
@@ -27,6 +28,7 @@ class BatchNorm : public Layer<T> {
         shift_(channels), inv_std_(channels), sum_(channels), sum2_(channels), k_(channels), mg_(channels),
         mgx_(channels) {}
   std::string type() const override { return "BatchNormalization"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<BatchNorm>(*this); }
   Shape output_shape(const Shape& in) const override {
     if (in.empty() || in.back() != c_)
       throw std::invalid_argument("BatchNorm: expects last axis " + std::to_string(c_) + ", got " + shape_str(in));

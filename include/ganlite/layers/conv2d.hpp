@@ -11,6 +11,7 @@
 // Conv2dOptions(in_channels, filters, kernel): stride 1, 'valid' padding and a bias unless set
 // (Keras' defaults); Conv2DTranspose takes the same options.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "../kernels/conv_adjoint.hpp"
@@ -42,6 +43,7 @@ class Conv2D : public KernelLayer<T> {
   Conv2D(const Conv2dOptions& o, Rng& rng)
       : KernelLayer<T>({o.kernel_h, o.kernel_w, o.in_channels, o.filters}, o.filters, o.use_bias, rng), c_(o.in_channels), s_(o) {}
   std::string type() const override { return "Conv2D"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Conv2D>(*this); }
 
   ConvGeometry geometry(int batch, int h, int w) const {
     return {batch, c_, conv_axis(h, s_.kernel_h, s_.stride_h, s_.pad), conv_axis(w, s_.kernel_w, s_.stride_w, s_.pad)};

@@ -10,6 +10,7 @@
 // dcols is never built (conv_gemm reads dy directly); the forward's cols lives in the per-thread
 // scratch buffer only until col2im has summed it into y.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "../kernels/conv_adjoint.hpp"
@@ -29,6 +30,7 @@ class Conv2DTranspose : public KernelLayer<T> {
   Conv2DTranspose(const Conv2dOptions& o, Rng& rng)
       : KernelLayer<T>({o.kernel_h, o.kernel_w, o.filters, o.in_channels}, o.filters, o.use_bias, rng), c_(o.in_channels), s_(o) {}
   std::string type() const override { return "Conv2DTranspose"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Conv2DTranspose>(*this); }
 
   // Geometry of the forward convolution this layer is the adjoint of: from y (OH, OW, F) to x (H, W).
   ConvGeometry geometry(int batch, int h, int w) const {

@@ -4,6 +4,7 @@
 // backward: dW += x^T dy,  db += sum_B dy,  dx = dy W^T
 //   Dense(DenseOptions(100, 256).bias(false), rng)   — W Glorot-uniform from rng, b zero
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "../kernels/gemm.hpp"
@@ -28,6 +29,7 @@ class Dense : public KernelLayer<T> {
  public:
   Dense(const DenseOptions& o, Rng& rng) : KernelLayer<T>({o.in, o.out}, o.out, o.use_bias, rng), in_(o.in), out_(o.out) {}
   std::string type() const override { return "Dense"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dense>(*this); }
   Shape output_shape(const Shape& in) const override {
     if (in.size() != 1 || in[0] != in_)
       throw std::invalid_argument("Dense: expects input (" + std::to_string(in_) + ",), got " + shape_str(in));

@@ -7,6 +7,7 @@
 // The Rng is owned by the caller (the training loop saves it in checkpoints) and must outlive
 // the layer.
 #pragma once
+#include <memory>
 #include <algorithm>
 #include <stdexcept>
 
@@ -22,6 +23,8 @@ class Dropout : public Layer<T> {
     if (!(rate >= 0.0 && rate < 1.0)) throw std::invalid_argument("Dropout: rate must be in [0, 1)");
   }
   std::string type() const override { return "Dropout"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dropout>(*this); }  // draws from the same Rng
+  void draw_from(Rng& rng) override { rng_ = &rng; }
   Shape output_shape(const Shape& in) const override { return in; }
   double rate() const { return rate_; }
 

@@ -31,9 +31,12 @@
 // later, with every other gradient). Layers that need no sums (the default) run forward and
 // backward as usual, and so does every layer when there is one shard.
 #pragma once
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "../rng.hpp"
 #include "../tensor.hpp"
 
 namespace ganlite {
@@ -66,6 +69,15 @@ class Layer {
   // How the layer computes at this batch and input shape, where it has a choice (convolutions:
   // kernels/conv_method.hpp); "" if it has none. Shown by Sequential::summary().
   virtual std::string methods(const Shape& /*input*/, int /*batch*/) const { return ""; }
+  // A new layer of the same kind and settings holding a copy of this one's parameters and
+  // statistics (Sequential::clone; a trainer given your models makes its copies this way). A
+  // layer of your own overrides it to be copied: return std::make_unique<MyLayer>(*this);
+  virtual std::unique_ptr<Layer<T>> clone() const {
+    throw std::logic_error(type() + " layer " + name_ + ": can't be copied (it does not override Layer::clone)");
+  }
+  // A layer that draws random numbers (Dropout) draws them from `rng` from now on (which must
+  // outlive it): a trainer given your models hands them its own generator.
+  virtual void draw_from(Rng& /*rng*/) {}
 
   // Whole-batch sums (see above). forward_sum_rounds(mode): rounds the coming forward pass needs;
   // backward_sum_rounds(): rounds the backward pass of the latest forward needs.

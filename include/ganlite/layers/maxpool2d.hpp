@@ -4,6 +4,7 @@
 // ignored (TensorFlow pads with -inf), so a partial edge window keeps the max of what it covers.
 // forward caches the argmax of each output; backward: dx[argmax] += dy (dx zero elsewhere).
 #pragma once
+#include <memory>
 #include <limits>
 #include <vector>
 
@@ -17,6 +18,7 @@ class MaxPool2D : public Layer<T> {
  public:
   MaxPool2D(int pool, int stride, Padding padding = Padding::Valid) : pool_(pool), stride_(stride), pad_(padding) {}
   std::string type() const override { return "MaxPooling2D"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<MaxPool2D>(*this); }
   ConvGeometry geometry(int batch, int h, int w, int c) const {
     return {batch, c, conv_axis(h, pool_, stride_, pad_), conv_axis(w, pool_, stride_, pad_)};
   }

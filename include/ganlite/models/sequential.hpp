@@ -54,6 +54,21 @@ class Sequential {
     return *this;
   }
 
+  // Sequential owns its layers: it moves, and copies only on request. clone() is a new network of
+  // the same layers (Layer::clone) holding copies of this one's parameters and statistics.
+  Sequential(Sequential&&) noexcept = default;
+  Sequential& operator=(Sequential&&) noexcept = default;
+  Sequential clone() const {
+    Sequential c(name_, input_shape_);
+    for (const auto& l : layers_) c.layers_.push_back(l->clone());
+    c.needs_input_grad_ = needs_input_grad_;
+    return c;
+  }
+  // Every layer that draws random numbers (Dropout) draws from `rng` from now on.
+  void draw_from(Rng& rng) {
+    for (auto& l : layers_) l->draw_from(rng);
+  }
+
   const Tensor<T>& forward(const Tensor<T>& x, Mode mode) {
     if (x.rank() != static_cast<int>(input_shape_.size()) + 1 ||
         !std::equal(input_shape_.begin(), input_shape_.end(), x.shape().begin() + 1))  // compared in place: no allocation

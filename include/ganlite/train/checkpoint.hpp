@@ -6,7 +6,9 @@
 // another model says what differs. Versions 1 to 3 (a fixed header, then the tensors in order;
 // below) still load, as the seed model.
 #pragma once
+#include <cstdlib>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "../io/weights.hpp"
@@ -42,49 +44,46 @@ inline std::string dcgan_setting_name(const std::string& setting) {
 
 namespace detail {
 
-struct CheckpointHeader {
-  DcganConfig config;
-  std::uint32_t version = 0, epoch = 0, step_in_epoch = 0;
-  Rng::State epoch_start{};
-  std::uint32_t data_images = 0;  // v3 and later; 0 in older files
-  std::uint64_t data_fingerprint = 0;
-};
-
-inline CheckpointHeader header_of(const Archive& c, const ByteReader& r) {
-  const GanCheckpointInfo g = gan_info_of(c, r);
-  const Settings s{c, r};
-  if (s.text("model") != "dcgan") r.fail("holds a \"" + s.text("model") + "\" model, not the DCGAN this program trains");
-  if (g.config.objective.name != "bce") r.fail("trained with the objective \"" + g.config.objective.name + "\"; the DCGAN trainer trains with bce");
-  if (g.config.noise_dim != kNoiseDim) r.fail("has noise_dim " + s.text("noise_dim") + "; the DCGAN takes " + std::to_string(kNoiseDim));
+// The DCGAN a checkpoint's settings describe; `fail(why)` throws, naming the file.
+template <class Fail>
+DcganConfig dcgan_config_of(const GanCheckpointInfo& g, Fail fail) {
+  auto setting = [&](const std::string& key) -> const std::string& {
+    const auto it = g.model.find(key);
+    if (it == g.model.end()) fail("setting " + key + " is missing");
+    return it->second;
+  };
+  if (setting("model") != "dcgan") fail("holds a \"" + setting("model") + "\" model, not the DCGAN this program trains");
+  if (g.config.objective.name != "bce") fail("trained with the objective \"" + g.config.objective.name + "\"; the DCGAN trainer trains with bce");
+  if (g.config.noise_dim != kNoiseDim) fail("has noise_dim " + std::to_string(g.config.noise_dim) + "; the DCGAN takes " + std::to_string(kNoiseDim));
   const AdamConfig& a = g.config.generator_adam;
   const AdamConfig& b = g.config.discriminator_adam;
   if (a.learning_rate != b.learning_rate || a.beta1 != b.beta1 || a.beta2 != 0.999 || b.beta2 != 0.999 || a.epsilon != 1e-7 || b.epsilon != 1e-7)
-    r.fail("has Adam settings the DCGAN trainer does not use (one learning rate and beta1 for both networks, beta2 0.999, epsilon 1e-07)");
-  CheckpointHeader h;
-  h.version = c.version;
-  DcganConfig& k = h.config;
+    fail("has Adam settings the DCGAN trainer does not use (one learning rate and beta1 for both networks, beta2 0.999, epsilon 1e-07)");
+  DcganConfig k;
   k.seed = g.config.seed;
   k.batch = g.config.batch;
   k.learning_rate = a.learning_rate;
   k.beta1 = a.beta1;
-  k.dropout = s.real("dropout");
-  if (!(k.dropout >= 0 && k.dropout < 1)) r.fail("setting dropout = \"" + s.text("dropout") + "\" is not a rate in [0, 1)");
+  const std::string& dropout = setting("dropout");
+  char* end = nullptr;
+  k.dropout = std::strtod(dropout.c_str(), &end);
+  if (dropout.empty() || *end || !(k.dropout >= 0 && k.dropout < 1)) fail("setting dropout = \"" + dropout + "\" is not a rate in [0, 1)");
   k.classes = g.config.classes;
   // The DCGAN's classes are the labels of its data, one byte each (IDX), so at most 256: a file
   // that says more could be trained on no data, and its labels could not be written.
-  if (k.classes > kMaxDcganClasses) r.fail("has " + std::to_string(k.classes) + " classes; a DCGAN has at most " + std::to_string(kMaxDcganClasses) + " (its labels are bytes)");
+  if (k.classes > kMaxDcganClasses) fail("has " + std::to_string(k.classes) + " classes; a DCGAN has at most " + std::to_string(kMaxDcganClasses) + " (its labels are bytes)");
   k.generator_ema = g.config.generator_ema;
-  k.shards = c.settings.count("shards") ? static_cast<int>(s.whole("shards", 1 << 20)) : 1;  // files before data-parallel training: 1
-  if (k.shards < 1) r.fail("setting shards = 0 is not a shard count");
-  std::stringstream names(s.text("class_names"));
+  if (g.model.count("shards")) {  // files before data-parallel training: 1
+    const std::string& shards = setting("shards");
+    const long n = std::strtol(shards.c_str(), &end, 10);
+    if (shards.empty() || *end || n < 1 || n > (1 << 20)) fail("setting shards = \"" + shards + "\" is not a shard count");
+    k.shards = static_cast<int>(n);
+  }
+  std::stringstream names(setting("class_names"));
   for (std::string n; std::getline(names, n, ',');) k.class_names.push_back(n);
-  if (static_cast<int>(k.class_names.size()) != k.classes) r.fail("names " + std::to_string(k.class_names.size()) + " classes, has " + s.text("classes"));
-  h.epoch = static_cast<std::uint32_t>(g.epoch);
-  h.step_in_epoch = static_cast<std::uint32_t>(g.step_in_epoch);
-  h.epoch_start = g.epoch_start;
-  h.data_images = g.data_images;
-  h.data_fingerprint = g.data_fingerprint;
-  return h;
+  if (static_cast<int>(k.class_names.size()) != k.classes)
+    fail("names " + std::to_string(k.class_names.size()) + " classes, has " + std::to_string(k.classes));
+  return k;
 }
 
 // Versions 1 to 3: "GNLTCKP1" | u32 version | u32 epoch | u64 seed | f64 learning rate | f64 beta1
@@ -92,23 +91,36 @@ inline CheckpointHeader header_of(const Archive& c, const ByteReader& r) {
 // | v3: u32 training images used, u64 fingerprint of the training files
 // | generator, discriminator state tensors | per optimizer (G, D): i64 step, m, v tensors
 // | data Rng (4 x u64) | dropout Rng (4 x u64) | fixed noise tensor | u32 CRC32
-inline CheckpointHeader read_legacy_header(ByteReader& r, std::uint32_t version) {
-  CheckpointHeader h;
+// Their settings are the seed model's (dcgan_model_settings of a default DcganConfig with the file's
+// seed, learning rate, beta1 and batch).
+inline GanCheckpointInfo read_legacy_info(ByteReader& r, std::uint32_t version) {
+  GanCheckpointInfo h;
   h.version = version;
-  h.epoch = r.u32();
-  h.config.seed = r.u64();
-  h.config.learning_rate = r.pod<double>();
-  h.config.beta1 = r.pod<double>();
-  h.config.batch = static_cast<int>(r.u32());
+  DcganConfig k;
+  LoopCursor& at = h.position.cursor;
+  at.epoch = static_cast<int>(r.u32());
+  k.seed = r.u64();
+  k.learning_rate = r.pod<double>();
+  k.beta1 = r.pod<double>();
+  k.batch = static_cast<int>(r.u32());
   if (version >= 2) {
-    h.step_in_epoch = r.u32();
-    for (auto& v : h.epoch_start) v = r.u64();
+    at.step_in_epoch = static_cast<int>(r.u32());
+    for (auto& v : at.epoch_start) v = r.u64();
   }
   if (version >= 3) {
-    h.data_images = r.u32();
-    h.data_fingerprint = r.u64();
+    h.position.data.images = r.u32();
+    h.position.data.fingerprint = r.u64();
   }
+  h.config = dcgan_gan_config(k);
+  h.model = dcgan_model_settings(k);
   return h;
+}
+
+// A version 4 or later archive's settings, checked to be a DCGAN's.
+inline GanCheckpointInfo dcgan_info_of(const Archive& c, const ByteReader& r) {
+  GanCheckpointInfo g = gan_info_of(c, r);
+  dcgan_config_of(g, [&](const std::string& why) { r.fail(why); });
+  return g;
 }
 
 inline std::vector<Tensor<float>*> pointers(std::vector<Tensor<float>>& ts) {
@@ -119,36 +131,44 @@ inline std::vector<Tensor<float>*> pointers(std::vector<Tensor<float>>& ts) {
 
 }  // namespace detail
 
-inline void save_checkpoint(DcganTrainer& t, const std::string& path) { save_gan_checkpoint(t, path, dcgan_model_settings(t.config())); }
+inline void save_checkpoint(DcganTrainer& t, const std::string& path, const RunPosition& position = {}) {
+  save_gan_checkpoint(t, path, dcgan_model_settings(t.config()), position);
+}
 
-// Everything but the tensors (settings, progress, data identity), after checking the file's
-// magic number and checksum.
-inline detail::CheckpointHeader read_checkpoint_info(const std::string& path) {
+// Everything but the tensors (settings, the run's position), after checking the file's magic
+// number and checksum, and that it is a DCGAN's (dcgan_config_of gives its DcganConfig).
+inline GanCheckpointInfo read_checkpoint_info(const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
   const std::uint32_t version = read_archive_preamble(r, data.size());
-  return version >= 4 ? detail::header_of(read_archive_body(r, version), r) : detail::read_legacy_header(r, version);
+  return version >= 4 ? detail::dcgan_info_of(read_archive_body(r, version), r) : detail::read_legacy_info(r, version);
+}
+
+// The DCGAN of a checkpoint's settings (read by read_checkpoint_info).
+inline DcganConfig dcgan_config_of(const GanCheckpointInfo& info) {
+  return detail::dcgan_config_of(info, [](const std::string& why) -> void { throw std::invalid_argument("dcgan_config_of: the settings " + why); });
 }
 
 // The model and settings a checkpoint was trained with, to build a matching DcganTrainer.
-inline DcganConfig read_checkpoint_config(const std::string& path) { return read_checkpoint_info(path).config; }
+inline DcganConfig read_checkpoint_config(const std::string& path) { return dcgan_config_of(read_checkpoint_info(path)); }
 
-// Restores a trainer built with the checkpoint's settings (read_checkpoint_config). All or
-// nothing: the trainer changes only once the whole file has been read and checked.
-inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
+// Restores a trainer built with the checkpoint's settings (read_checkpoint_config) and returns
+// where the run stood. All or nothing: the trainer changes only once the whole file has been
+// read and checked.
+inline RunPosition load_checkpoint(DcganTrainer& t, const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
   const std::uint32_t version = read_archive_preamble(r, data.size());
   Archive c;
-  const detail::CheckpointHeader h = version >= 4 ? detail::header_of(c = read_archive_body(r, version), r) : detail::read_legacy_header(r, version);
-  const std::string differs = describe(dcgan_settings_differences(h.config, t.config()), dcgan_setting_name);
+  const GanCheckpointInfo h = version >= 4 ? detail::dcgan_info_of(c = read_archive_body(r, version), r) : detail::read_legacy_info(r, version);
+  const DcganConfig saved = dcgan_config_of(h);
+  const std::string differs = describe(dcgan_settings_differences(saved, t.config()), dcgan_setting_name);
   if (!differs.empty()) r.fail("was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
 
   if (version >= 4) {
-    if (h.config.dropout != t.config().dropout)
-      r.fail("has dropout " + exact_number(h.config.dropout) + "; this trainer's is " + exact_number(t.config().dropout));
-    detail::restore_gan_state(t, c, r);
-    return;
+    if (saved.dropout != t.config().dropout)
+      r.fail("has dropout " + exact_number(saved.dropout) + "; this trainer's is " + exact_number(t.config().dropout));
+    return detail::restore_gan_state(t, c, r);
   }
   // Versions 1 to 3: the tensors in a fixed order, the same as named_state's, Adam steps between.
   AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
@@ -183,11 +203,7 @@ inline void load_checkpoint(DcganTrainer& t, const std::string& path) {
   t.discriminator_optimizer().set_state(adam[1]);
   t.data_rng().set_state(data_state);
   t.dropout_rng().set_state(drop_state);
-  t.epoch = static_cast<int>(h.epoch);
-  t.step_in_epoch = static_cast<int>(h.step_in_epoch);
-  t.epoch_start_state = h.epoch_start;
-  t.data_images = h.data_images;
-  t.data_fingerprint = h.data_fingerprint;
+  return h.position;
 }
 
 }  // namespace ganlite

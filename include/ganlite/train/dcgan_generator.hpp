@@ -19,10 +19,8 @@
 namespace ganlite {
 
 struct DcganGenerator {
-  DcganConfig config;  // the run's settings, as the checkpoint holds them
-  int epoch = 0;       // epochs completed when it was saved
-  std::uint32_t data_images = 0;
-  std::uint64_t data_fingerprint = 0;
+  DcganConfig config;    // the run's settings, as the checkpoint holds them
+  RunPosition position;  // where the run stood when it was saved (epochs completed, its data)
   bool averaged = false;  // drawn from the generator's moving average
   Sequential<float> net{"generator", {kNoiseDim}};
 
@@ -50,20 +48,18 @@ inline DcganGenerator load_dcgan_generator(const std::string& path, bool trained
   ByteReader r(data, path);
   const std::uint32_t version = read_archive_preamble(r, data.size());
   Archive a;
-  const detail::CheckpointHeader h = version >= 4 ? detail::header_of(a = read_archive_body(r, version), r) : detail::read_legacy_header(r, version);
+  const GanCheckpointInfo h = version >= 4 ? detail::dcgan_info_of(a = read_archive_body(r, version), r) : detail::read_legacy_info(r, version);
   DcganGenerator g;
-  g.config = h.config;
-  g.epoch = static_cast<int>(h.epoch);
-  g.data_images = h.data_images;
-  g.data_fingerprint = h.data_fingerprint;
-  g.averaged = h.config.generator_ema > 0 && !trained;
+  g.config = dcgan_config_of(h);
+  g.position = h.position;
+  g.averaged = g.config.generator_ema > 0 && !trained;
   if (version >= 4) {
     Rng unused(0);  // every weight is then read from the file
-    g.net = make_generator<float>(unused, kNoiseDim + h.config.classes);
+    g.net = make_generator<float>(unused, kNoiseDim + g.config.classes);
     const std::string network = g.averaged ? "generator_average" : "generator";
     detail::load_named_state(g.net, a, r, network + "/", detail::version4_prefix(network));
   } else {  // the fixed layout: read whole, its generator kept
-    DcganTrainer t(h.config);
+    DcganTrainer t(g.config);
     load_checkpoint(t, path);
     g.net = std::move(t.generator());
   }

@@ -30,18 +30,17 @@
 #include "../io/binary_file.hpp"
 #include "../io/archive.hpp"
 #include "gan_trainer.hpp"
+#include "run_position.hpp"
 #include "settings_difference.hpp"
 
 namespace ganlite {
 
 // What a checkpoint says, without its tensors.
 struct GanCheckpointInfo {
-  GanConfig config;     // fixed_noise_count included
-  ModelSettings model;  // every setting that is not the trainer's own
-  int epoch = 0, step_in_epoch = 0;
-  Rng::State epoch_start{};
-  std::uint32_t data_images = 0;
-  std::uint64_t data_fingerprint = 0;
+  std::uint32_t version = 0;  // of the file's format
+  GanConfig config;           // fixed_noise_count included
+  ModelSettings model;        // every setting that is not the trainer's own
+  RunPosition position;       // the loop's cursor and the data's identity when it was saved
 };
 
 namespace detail {
@@ -103,6 +102,7 @@ inline GanCheckpointInfo gan_info_of(const Archive& c, const ByteReader& r) {
   const Settings s{c, r};
   if (c.settings.count("kind") && s.text("kind") != "checkpoint") r.fail("is a " + s.text("kind") + " file, not a checkpoint");
   GanCheckpointInfo h;
+  h.version = c.version;
   for (const auto& [k, v] : c.settings)
     if (!is_trainer_setting(k)) h.model[k] = v;
   if (!h.model.count("model")) r.fail("setting model is missing");
@@ -126,11 +126,12 @@ inline GanCheckpointInfo gan_info_of(const Archive& c, const ByteReader& r) {
   const Tensor<float>* fixed = c.find("fixed_noise");
   if (!fixed || fixed->rank() != 2) r.fail("has no fixed_noise tensor of rank 2");
   g.fixed_noise_count = fixed->dim(0);
-  h.epoch = static_cast<int>(s.whole("epoch", 1u << 30));
-  h.step_in_epoch = static_cast<int>(s.whole("step_in_epoch", 1u << 30));
-  h.epoch_start = s.rng("epoch_start_rng");
-  h.data_images = static_cast<std::uint32_t>(s.whole("data_images", ~0u));
-  h.data_fingerprint = s.whole("data_fingerprint", ~0ull);
+  LoopCursor& at = h.position.cursor;
+  at.epoch = static_cast<int>(s.whole("epoch", 1u << 30));
+  at.step_in_epoch = static_cast<int>(s.whole("step_in_epoch", 1u << 30));
+  at.epoch_start = s.rng("epoch_start_rng");
+  h.position.data.images = static_cast<std::uint32_t>(s.whole("data_images", ~0u));
+  h.position.data.fingerprint = s.whole("data_fingerprint", ~0ull);
   return h;
 }
 
@@ -163,8 +164,9 @@ inline std::vector<NamedCheckpointTensor> named_state(GanTrainer<float>& t, Adam
   return all;
 }
 
-// Sets the trainer from a version 4 or 5 archive whose settings were already compared with its own.
-inline void restore_gan_state(GanTrainer<float>& t, const Archive& c, const ByteReader& r) {
+// Sets the trainer from a version 4 or 5 archive whose settings were already compared with its
+// own; returns where the run stood.
+inline RunPosition restore_gan_state(GanTrainer<float>& t, const Archive& c, const ByteReader& r) {
   const GanCheckpointInfo h = gan_info_of(c, r);
   AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
   auto named = named_state(t, adam);
@@ -186,11 +188,7 @@ inline void restore_gan_state(GanTrainer<float>& t, const Archive& c, const Byte
   t.discriminator_optimizer().set_state(adam[1]);
   t.data_rng().set_state(data_state);
   t.dropout_rng().set_state(drop_state);
-  t.epoch = h.epoch;
-  t.step_in_epoch = h.step_in_epoch;
-  t.epoch_start_state = h.epoch_start;
-  t.data_images = h.data_images;
-  t.data_fingerprint = h.data_fingerprint;
+  return h.position;
 }
 
 }  // namespace detail
@@ -200,8 +198,9 @@ inline SettingDifferences checkpoint_differences(const GanCheckpointInfo& saved,
   return gan_settings_differences(saved.model, saved.config, now_model, now);
 }
 
-// The trainer's whole state and `model` (which must name it: model["model"]), atomically.
-inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
+// The trainer's whole state, `model` (which must name it: model["model"]) and where the run
+// stands, atomically.
+inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model, const RunPosition& position = {}) {
   if (!model.count("model")) throw std::invalid_argument("save_gan_checkpoint: the model settings need a \"model\" name");
   Archive c;
   for (const auto& [k, v] : model) {
@@ -226,13 +225,13 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   }
   c.set("generator_ema", exact_number(g.generator_ema));
   c.set("objective", g.objective.name);
-  c.set("epoch", std::to_string(t.epoch));
-  c.set("step_in_epoch", std::to_string(t.step_in_epoch));
-  c.set("epoch_start_rng", detail::rng_text(t.epoch_start_state));
+  c.set("epoch", std::to_string(position.cursor.epoch));
+  c.set("step_in_epoch", std::to_string(position.cursor.step_in_epoch));
+  c.set("epoch_start_rng", detail::rng_text(position.cursor.epoch_start));
   c.set("data_rng", detail::rng_text(t.data_rng().state()));
   c.set("dropout_rng", detail::rng_text(t.dropout_rng().state()));
-  c.set("data_images", std::to_string(t.data_images));
-  c.set("data_fingerprint", std::to_string(t.data_fingerprint));
+  c.set("data_images", std::to_string(position.data.images));
+  c.set("data_fingerprint", std::to_string(position.data.fingerprint));
   AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
   for (const auto& n : detail::named_state(t, adam)) c.add(n.name, *n.tensor);
   write_archive(path, c);
@@ -249,8 +248,8 @@ inline GanCheckpointInfo read_gan_checkpoint_info(const std::string& path) {
 }
 
 // Restores a trainer built with the checkpoint's settings; `model` must be the settings the
-// trainer's networks were saved with.
-inline void load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
+// trainer's networks were saved with. Returns where the run stood.
+inline RunPosition load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
   const std::uint32_t version = read_archive_preamble(r, data.size());
@@ -258,7 +257,7 @@ inline void load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   const Archive c = read_archive_body(r, version);
   const std::string differs = describe(checkpoint_differences(detail::gan_info_of(c, r), t.gan_config(), model));
   if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
-  detail::restore_gan_state(t, c, r);
+  return detail::restore_gan_state(t, c, r);
 }
 
 }  // namespace ganlite

@@ -37,6 +37,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <chrono>
@@ -107,6 +108,13 @@ class GanTrainer {
     Rng noise_rng(cfg.seed ^ 0xf17edULL);
     for (auto& v : fixed_noise_) v = static_cast<T>(noise_rng.normal());
   }
+  // Models you built: the trainer keeps them, and its own Rngs then draw everything that follows
+  // (D's Dropout layers are handed the trainer's dropout Rng; their weights are yours, so
+  // GanConfig::seed seeds the data and dropout draws only). The data-parallel copies and G's
+  // moving average are clones of them (Layer::clone).
+  GanTrainer(const GanConfig& cfg, Sequential<T> generator, Sequential<T> discriminator)
+      : GanTrainer(cfg, generator_source(std::move(generator)), discriminator_source(std::move(discriminator))) {}
+
   // The Dropout layers of D hold this trainer's dropout Rng, and the optimizers its networks'
   // tensors: a copy or a move would leave them pointing into another object.
   GanTrainer(const GanTrainer&) = delete;
@@ -262,17 +270,35 @@ class GanTrainer {
   const GanConfig& gan_config() const { return cfg_; }
   const Shape& image_shape() const { return image_shape_; }
 
-  // Where training stands: completed epochs, completed steps of the epoch in progress, and the
-  // data Rng's state when that epoch began (its shuffle is redrawn from it after a resume).
-  int epoch = 0;
-  int step_in_epoch = 0;
-  Rng::State epoch_start_state{};
-  // What the run trains on, kept in checkpoints so a resume can check it is the same data: the
-  // number of training images used and a fingerprint of the training files (0: not recorded).
-  std::uint32_t data_images = 0;
-  std::uint64_t data_fingerprint = 0;
 
  private:
+  // Factories for models a user built: the model itself the first time (the trainer's own
+  // network), clones of it afterwards (G's moving average, the data-parallel copies, whose state
+  // is then set from the trainer's); D's draw from the dropout Rng given.
+  struct ModelSource {
+    explicit ModelSource(Sequential<T> m) : prototype(m.clone()), first(std::move(m)) {}
+    Sequential<T> next() {
+      if (!first) return prototype.clone();
+      Sequential<T> m = std::move(*first);
+      first.reset();
+      return m;
+    }
+    Sequential<T> prototype;
+    std::optional<Sequential<T>> first;
+  };
+  static MakeGenerator generator_source(Sequential<T> model) {
+    auto src = std::make_shared<ModelSource>(std::move(model));
+    return [src](Rng& /*init*/) { return src->next(); };
+  }
+  static MakeDiscriminator discriminator_source(Sequential<T> model) {
+    auto src = std::make_shared<ModelSource>(std::move(model));
+    return [src](Rng& /*init*/, Rng& dropout) {
+      Sequential<T> m = src->next();
+      m.draw_from(dropout);
+      return m;
+    };
+  }
+
   // D (every copy) with its parameters frozen and its input gradient on, for G's backward pass;
   // as it was again when the scope ends, by return or by exception.
   struct FrozenForInputGradient {

@@ -48,11 +48,13 @@ inline std::string file_listing(const std::string& path) {
   }
   const std::uint32_t version = read_archive_preamble(r, data.size());
   if (version >= 4) return archive_listing(read_archive_body(r, version));
-  const detail::CheckpointHeader h = detail::read_legacy_header(r, version);
-  return "checkpoint version " + std::to_string(version) + " of the seed DCGAN (a fixed layout, not a table)\nepoch = " + std::to_string(h.epoch) +
-         "\nstep_in_epoch = " + std::to_string(h.step_in_epoch) + "\nseed = " + std::to_string(h.config.seed) + "\nlearning_rate = " +
-         exact_number(h.config.learning_rate) + "\nbeta1 = " + exact_number(h.config.beta1) + "\nbatch = " + std::to_string(h.config.batch) +
-         "\ndata_images = " + std::to_string(h.data_images) + "\ndata_fingerprint = " + std::to_string(h.data_fingerprint) + "\n";
+  const GanCheckpointInfo h = detail::read_legacy_info(r, version);
+  const DcganConfig k = dcgan_config_of(h);
+  const RunPosition& at = h.position;
+  return "checkpoint version " + std::to_string(version) + " of the seed DCGAN (a fixed layout, not a table)\nepoch = " + std::to_string(at.cursor.epoch) +
+         "\nstep_in_epoch = " + std::to_string(at.cursor.step_in_epoch) + "\nseed = " + std::to_string(k.seed) + "\nlearning_rate = " +
+         exact_number(k.learning_rate) + "\nbeta1 = " + exact_number(k.beta1) + "\nbatch = " + std::to_string(k.batch) +
+         "\ndata_images = " + std::to_string(at.data.images) + "\ndata_fingerprint = " + std::to_string(at.data.fingerprint) + "\n";
 }
 
 }  // namespace ganlite

@@ -4,9 +4,10 @@
 // The caller brings the data (batch_source.hpp) and what should happen around the steps
 // (LoopHooks: saving a checkpoint, progress, pictures, a report); the loop keeps the order of
 // events that resuming relies on:
-//   - Each epoch's shuffle is drawn from the trainer's data Rng. The state that epoch began with
-//     is kept in the trainer (epoch_start_state, saved in checkpoints), so an epoch resumed at
-//     step S redraws the same order and goes on with its batch S.
+//   - Where the loop stands is its LoopCursor (run_position.hpp), the caller's to keep and to
+//     save in checkpoints. Each epoch's shuffle is drawn from the trainer's data Rng; the state
+//     that epoch began with is the cursor's epoch_start, so an epoch resumed at step S redraws
+//     the same order and goes on with its batch S.
 //   - After each step, the NaN guard: a loss or weight that is not finite throws (naming the
 //     epoch and step) before anything of that step is reported or saved.
 //   - At the end of an epoch the checkpoint comes first (every checkpoint_every epochs, the last
@@ -27,6 +28,7 @@
 #include "batch_source.hpp"
 #include "gan_trainer.hpp"
 #include "run_folder.hpp"
+#include "run_position.hpp"
 
 namespace ganlite {
 
@@ -52,7 +54,8 @@ struct EpochRecord {
 
 template <class T = float>
 struct LoopHooks {
-  std::function<void(GanTrainer<T>&, const std::string& path)> save_checkpoint;  // needed with a checkpoint_dir
+  // Saves the trainer and the cursor (a checkpoint); needed with a checkpoint_dir.
+  std::function<void(GanTrainer<T>&, const LoopCursor&, const std::string& path)> save_checkpoint;
   std::function<void(const StepRecord&)> after_step;
   std::function<void(const EpochRecord&)> after_epoch;
   std::function<bool()> stop_requested;
@@ -70,18 +73,20 @@ struct LoopOutcome {
 // Steps per epoch for `count` images in batches of `batch`.
 inline int steps_per_epoch(int count, int batch) { return (count + batch - 1) / batch; }
 
+// Trains from `cursor` (a fresh LoopCursor: from the start; a checkpoint's: from where it was
+// saved) to settings.epochs, moving the cursor along.
 template <class T>
-LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const LoopSettings& settings, const LoopHooks<T>& hooks) {
+LoopOutcome train_gan(GanTrainer<T>& trainer, LoopCursor& cursor, const BatchSource<T>& data, const LoopSettings& settings, const LoopHooks<T>& hooks) {
   const int batch_size = trainer.gan_config().batch, count = data.count;
   if (count <= 0 || batch_size <= 0) throw std::invalid_argument("train_gan: needs images and a batch size above 0");
   if (!settings.checkpoint_dir.empty() && !hooks.save_checkpoint) throw std::invalid_argument("train_gan: a checkpoint_dir needs hooks.save_checkpoint");
   const int steps = steps_per_epoch(count, batch_size);
-  if (trainer.step_in_epoch >= steps)
-    throw std::invalid_argument("train_gan: the trainer is at step " + std::to_string(trainer.step_in_epoch) + " of an epoch of " + std::to_string(steps));
+  if (cursor.step_in_epoch >= steps)
+    throw std::invalid_argument("train_gan: the cursor is at step " + std::to_string(cursor.step_in_epoch) + " of an epoch of " + std::to_string(steps));
   const bool conditional = trainer.gan_config().classes > 0;
   const auto stop_requested = [&] { return hooks.stop_requested && hooks.stop_requested(); };
   auto save = [&](const std::string& path) {
-    hooks.save_checkpoint(trainer, path);
+    hooks.save_checkpoint(trainer, cursor, path);
     return path;
   };
   using clock = std::chrono::steady_clock;
@@ -89,15 +94,15 @@ LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const 
   std::vector<int> order(static_cast<std::size_t>(count)), labels;
   const std::vector<int> no_labels;
   Tensor<T> batch;
-  for (int epoch = trainer.epoch + 1; epoch <= settings.epochs; ++epoch) {
+  for (int epoch = cursor.epoch + 1; epoch <= settings.epochs; ++epoch) {
     const auto start = clock::now();
-    if (trainer.step_in_epoch == 0) trainer.epoch_start_state = trainer.data_rng().state();
+    if (cursor.step_in_epoch == 0) cursor.epoch_start = trainer.data_rng().state();
     Rng shuffle_rng;
-    shuffle_rng.set_state(trainer.epoch_start_state);
+    shuffle_rng.set_state(cursor.epoch_start);
     for (int i = 0; i < count; ++i) order[static_cast<std::size_t>(i)] = i;
     for (int i = count - 1; i > 0; --i) std::swap(order[static_cast<std::size_t>(i)], order[shuffle_rng.below(static_cast<std::uint64_t>(i) + 1)]);
-    if (trainer.step_in_epoch == 0) trainer.data_rng() = shuffle_rng;
-    for (int s = trainer.step_in_epoch; s < steps; ++s) {
+    if (cursor.step_in_epoch == 0) trainer.data_rng() = shuffle_rng;
+    for (int s = cursor.step_in_epoch; s < steps; ++s) {
       const int b0 = s * batch_size, bn = std::min(batch_size, count - b0);
       data.gather(order.data() + b0, bn, batch, labels);
       const StepStats st = hooks.step ? hooks.step(trainer, batch, conditional ? labels : no_labels)
@@ -106,16 +111,16 @@ LoopOutcome train_gan(GanTrainer<T>& trainer, const BatchSource<T>& data, const 
         throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(s + 1) +
                                  " (a loss or weight is not finite: D loss " + std::to_string(st.d_loss) + ", G loss " + std::to_string(st.g_loss) +
                                  ")" + (settings.checkpoint_dir.empty() ? "" : "; the last good checkpoint in " + settings.checkpoint_dir + " is kept"));
-      trainer.step_in_epoch = s + 1;
+      cursor.step_in_epoch = s + 1;
       if (hooks.after_step) hooks.after_step({epoch, s + 1, steps, b0 + bn, std::chrono::duration<double>(clock::now() - start).count(), st});
-      if (trainer.step_in_epoch < steps && stop_requested()) {  // at the last step, the epoch is finished first
-        if (!settings.checkpoint_dir.empty()) out.checkpoint = save(checkpoint_path(settings.checkpoint_dir, trainer.epoch, trainer.step_in_epoch));
+      if (cursor.step_in_epoch < steps && stop_requested()) {  // at the last step, the epoch is finished first
+        if (!settings.checkpoint_dir.empty()) out.checkpoint = save(checkpoint_path(settings.checkpoint_dir, cursor.epoch, cursor.step_in_epoch));
         out.end = LoopEnd::Stopped;
         return out;
       }
     }
-    trainer.epoch = epoch;
-    trainer.step_in_epoch = 0;
+    cursor.epoch = epoch;
+    cursor.step_in_epoch = 0;
     const bool stopping = stop_requested() && epoch < settings.epochs;
     EpochRecord rec{epoch, 0, "", epoch == settings.epochs || stopping};
     if (!settings.checkpoint_dir.empty() && (epoch % settings.checkpoint_every == 0 || rec.last))
