@@ -41,4 +41,22 @@ inline GanConfig config() {
   return c;
 }
 
+// The trainer of these networks, D with Dropout 0.3 (so that every Rng matters), and what its
+// checkpoints say of the model.
+inline GanTrainer<float> trainer(const GanConfig& c = config()) {
+  return GanTrainer<float>(c, generator<float>, [](Rng& init, Rng& dropout) { return discriminator<float>(init, dropout, 0.3); });
+}
+inline const ModelSettings kModel = {{"model", "small"}, {"dropout", "0.3"}};
+
+// 23 images of 4x4x2 and their classes: 5 steps of 5 an epoch, the last one of 3.
+struct Data {
+  Tensor<float> images = Tensor<float>({23, 4, 4, 2});
+  std::vector<int> labels = std::vector<int>(23);
+  Data() {
+    Rng r(99);
+    for (auto& v : images) v = static_cast<float>(r.uniform() * 2 - 1);
+    for (auto& y : labels) y = static_cast<int>(r.below(kClasses));
+  }
+};
+
 }  // namespace small_gan

@@ -16,34 +16,18 @@
 
 #include "error_of.hpp"
 #include "small_gan.hpp"
+#include "work_dir.hpp"
 
 using namespace ganlite;
 
 namespace {
 
 const std::string kWork = GANLITE_TEST_WORK_DIR;
-const ModelSettings kModel = {{"model", "small"}, {"dropout", "0.3"}};
+using small_gan::Data;
+using small_gan::kModel;
 
-std::string fresh_dir(const std::string& name) {
-  const std::string d = kWork + "/" + name;
-  REQUIRE(std::system(("rm -rf " + d + " && mkdir -p " + d).c_str()) == 0);
-  return d;
-}
-
-GanTrainer<float> make_trainer(const GanConfig& c = small_gan::config()) {
-  return GanTrainer<float>(c, small_gan::generator<float>, [](Rng& init, Rng& dropout) { return small_gan::discriminator<float>(init, dropout, 0.3); });
-}
-
-// 23 images of 4x4x2 and their classes: 5 steps of 5 an epoch, the last one of 3.
-struct Data {
-  Tensor<float> images{{23, 4, 4, 2}};
-  std::vector<int> labels = std::vector<int>(23);
-  Data() {
-    Rng r(99);
-    for (auto& v : images) v = static_cast<float>(r.uniform() * 2 - 1);
-    for (auto& y : labels) y = static_cast<int>(r.below(small_gan::kClasses));
-  }
-};
+std::string fresh_dir(const std::string& name) { return fresh_work_dir(kWork, name); }
+GanTrainer<float> make_trainer(const GanConfig& c = small_gan::config()) { return small_gan::trainer(c); }
 
 LoopHooks<float> saving_hooks() {
   LoopHooks<float> h;

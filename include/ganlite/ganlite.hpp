@@ -1,13 +1,15 @@
 // ganlite/ganlite.hpp — the whole library that needs nothing beyond the C++ standard library,
 // OpenMP and zlib: tensors, kernels, layers, losses, Adam, Sequential, the seed DCGAN and
 // classifier builders, the GAN trainer and its training loop, checkpoints and weights files, run
-// folders, the loss plot and the report page, the communicator seam for data-parallel training,
+// folders and the run's parts (loss log, progress line, report page, resume checks), the communicator seam for data-parallel training,
 // IDX data. Header-only, C++17, namespace ganlite.
 //
 // Left out, because each brings a dependency of its own; include them where you need them:
 //   <ganlite/eval/metrics.hpp>        Inception Score and FID (Eigen)
 //   <ganlite/io/image.hpp>            PNG grids and image files (stb)
 //   <ganlite/io/gif.hpp>              the training GIF (giflib, stb)
+//   <ganlite/train/gan_run.hpp>       a whole run in a run folder, with its grids and GIF
+//                                     (epoch_pictures.hpp; stb, giflib)
 //   <ganlite/dist/mpi_communicator.hpp>  training over Open MPI processes (MPI)
 //   <ganlite/testing/grad_check.hpp>  the gradient checker for your own layers (no dependency;
 //                                     left out because only tests need it)
@@ -51,6 +53,12 @@
 #include "train/dcgan_trainer.hpp"
 #include "train/batch_source.hpp"
 #include "train/training_loop.hpp"
+#include "train/run_position.hpp"
+#include "train/loss_log.hpp"
+#include "train/progress_line.hpp"
+#include "train/run_page.hpp"
+#include "train/run_checkpoints.hpp"
+#include "train/checkpoint_average.hpp"
 #include "train/stop_signal.hpp"
 #include "train/checkpoint.hpp"
 #include "train/gan_checkpoint.hpp"

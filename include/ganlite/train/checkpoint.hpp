@@ -135,14 +135,21 @@ inline void save_checkpoint(DcganTrainer& t, const std::string& path, const RunP
   save_gan_checkpoint(t, path, dcgan_model_settings(t.config()), position);
 }
 
-// Everything but the tensors (settings, the run's position), after checking the file's magic
-// number and checksum, and that it is a DCGAN's (dcgan_config_of gives its DcganConfig).
-inline GanCheckpointInfo read_checkpoint_info(const std::string& path) {
+// A DCGAN checkpoint of any version, read: version 4 and later whole and checked (every tensor,
+// finite values included), versions 1 to 3 their header (their tensors load from the path).
+inline GanCheckpointFile read_checkpoint(const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
   const std::uint32_t version = read_archive_preamble(r, data.size());
-  return version >= 4 ? detail::dcgan_info_of(read_archive_body(r, version), r) : detail::read_legacy_info(r, version);
+  if (version < 4) return {path, detail::read_legacy_info(r, version), {}};
+  GanCheckpointFile f{path, {}, read_archive_body(r, version)};
+  f.info = detail::dcgan_info_of(f.archive, r);
+  return f;
 }
+
+// Everything but the tensors (settings, the run's position), checked to be a DCGAN's
+// (dcgan_config_of gives its DcganConfig).
+inline GanCheckpointInfo read_checkpoint_info(const std::string& path) { return read_checkpoint(path).info; }
 
 // The DCGAN of a checkpoint's settings (read by read_checkpoint_info).
 inline DcganConfig dcgan_config_of(const GanCheckpointInfo& info) {
@@ -155,21 +162,22 @@ inline DcganConfig read_checkpoint_config(const std::string& path) { return dcga
 // Restores a trainer built with the checkpoint's settings (read_checkpoint_config) and returns
 // where the run stood. All or nothing: the trainer changes only once the whole file has been
 // read and checked.
-inline RunPosition load_checkpoint(DcganTrainer& t, const std::string& path) {
-  const std::string data = read_file(path);
-  ByteReader r(data, path);
-  const std::uint32_t version = read_archive_preamble(r, data.size());
-  Archive c;
-  const GanCheckpointInfo h = version >= 4 ? detail::dcgan_info_of(c = read_archive_body(r, version), r) : detail::read_legacy_info(r, version);
-  const DcganConfig saved = dcgan_config_of(h);
-  const std::string differs = describe(dcgan_settings_differences(saved, t.config()), dcgan_setting_name);
-  if (!differs.empty()) r.fail("was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
-
-  if (version >= 4) {
-    if (saved.dropout != t.config().dropout)
-      r.fail("has dropout " + exact_number(saved.dropout) + "; this trainer's is " + exact_number(t.config().dropout));
-    return detail::restore_gan_state(t, c, r);
+inline RunPosition load_checkpoint(DcganTrainer& t, const GanCheckpointFile& f) {
+  const DcganConfig saved = dcgan_config_of(f.info);
+  {
+    const std::string no_bytes;
+    const ByteReader named(no_bytes, f.path);  // names the file in what is refused
+    const std::string differs = describe(dcgan_settings_differences(saved, t.config()), dcgan_setting_name);
+    if (!differs.empty()) named.fail("was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
+    if (f.info.version >= 4) {
+      if (saved.dropout != t.config().dropout)
+        named.fail("has dropout " + exact_number(saved.dropout) + "; this trainer's is " + exact_number(t.config().dropout));
+      return detail::restore_gan_state(t, f.archive, named);
+    }
   }
+  const std::string data = read_file(f.path);
+  ByteReader r(data, f.path);
+  const GanCheckpointInfo h = detail::read_legacy_info(r, read_archive_preamble(r, data.size()));
   // Versions 1 to 3: the tensors in a fixed order, the same as named_state's, Adam steps between.
   AdamState<float> adam[2] = {t.generator_optimizer().state(), t.discriminator_optimizer().state()};
   auto named = detail::named_state(t, adam);
@@ -205,5 +213,6 @@ inline RunPosition load_checkpoint(DcganTrainer& t, const std::string& path) {
   t.dropout_rng().set_state(drop_state);
   return h.position;
 }
+inline RunPosition load_checkpoint(DcganTrainer& t, const std::string& path) { return load_checkpoint(t, read_checkpoint(path)); }
 
 }  // namespace ganlite

@@ -237,27 +237,40 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   write_archive(path, c);
 }
 
-// The settings of a version 4 or 5 checkpoint (magic, checksum and format checked), to build the
-// trainer that loads it.
-inline GanCheckpointInfo read_gan_checkpoint_info(const std::string& path) {
+// A checkpoint read whole and checked (format, checksum, every tensor finite) but not yet
+// loaded: its settings to decide with, and its tensors to load from without reading the file
+// again. A version 1 to 3 file (checkpoint.hpp) has no archive: it loads from its path.
+struct GanCheckpointFile {
+  std::string path;
+  GanCheckpointInfo info;
+  Archive archive;
+};
+
+// A version 4 or 5 checkpoint, read.
+inline GanCheckpointFile read_gan_checkpoint(const std::string& path) {
   const std::string data = read_file(path);
   ByteReader r(data, path);
   const std::uint32_t version = read_archive_preamble(r, data.size());
-  if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; read it with read_checkpoint_info (checkpoint.hpp)");
-  return detail::gan_info_of(read_archive_body(r, version), r);
+  if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; read it with read_checkpoint (checkpoint.hpp)");
+  GanCheckpointFile f{path, {}, read_archive_body(r, version)};
+  f.info = detail::gan_info_of(f.archive, r);
+  return f;
 }
+
+// The settings of a version 4 or 5 checkpoint, to build the trainer that loads it.
+inline GanCheckpointInfo read_gan_checkpoint_info(const std::string& path) { return read_gan_checkpoint(path).info; }
 
 // Restores a trainer built with the checkpoint's settings; `model` must be the settings the
 // trainer's networks were saved with. Returns where the run stood.
-inline RunPosition load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
-  const std::string data = read_file(path);
-  ByteReader r(data, path);
-  const std::uint32_t version = read_archive_preamble(r, data.size());
-  if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; load it with load_checkpoint (checkpoint.hpp)");
-  const Archive c = read_archive_body(r, version);
-  const std::string differs = describe(checkpoint_differences(detail::gan_info_of(c, r), t.gan_config(), model));
+inline RunPosition load_gan_checkpoint(GanTrainer<float>& t, const GanCheckpointFile& f, const ModelSettings& model) {
+  const std::string no_bytes;
+  const ByteReader r(no_bytes, f.path);  // names the file in what is refused
+  const std::string differs = describe(checkpoint_differences(f.info, t.gan_config(), model));
   if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
-  return detail::restore_gan_state(t, c, r);
+  return detail::restore_gan_state(t, f.archive, r);
+}
+inline RunPosition load_gan_checkpoint(GanTrainer<float>& t, const std::string& path, const ModelSettings& model) {
+  return load_gan_checkpoint(t, read_gan_checkpoint(path), model);
 }
 
 }  // namespace ganlite

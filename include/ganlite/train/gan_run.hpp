@@ -54,7 +54,7 @@ struct GanRunSettings {
   std::string program = "ganlite";  // starts its warnings ("program: warning: ...")
   std::string title;                // of the report page ("" : program — dir)
   std::string model_name = "GAN";   // heads the loss chart
-  std::string data_description;     // after "Training on ": e.g. "128 images from data/mnist"
+  std::string data_description;     // after "Training on ": e.g. "128 images from data/mnist" ("": "N images")
   std::vector<std::pair<std::string, std::string>> page_settings;  // the page's table, in order
   // How the program's user says what a library message names: a setting in its words (its flag),
   // and what to do about a stop, other data, or a folder of another run.
@@ -119,22 +119,23 @@ class GanRun {
       ResumeRequest q{s_.dir, identity, steps, s_.setting_name, s_.data_advice, [this](const std::string& why) {
                         if (lead()) std::fprintf(stderr, "%s: skipping unusable checkpoint: %s\n", s_.program.c_str(), why.c_str());
                       }};
-      const auto found = checkpoint_to_resume(q, kind);
-      cursor = kind.load(trainer, found.first).cursor;
-      newest_ = out.checkpoint = found.first;
+      const GanCheckpointFile found = checkpoint_to_resume(q, kind);  // read once: checked, then loaded
+      cursor = kind.load(trainer, found).cursor;
+      newest_ = out.checkpoint = found.path;
       if (cursor.epoch >= s_.epochs) {
         out.end = RunEnd::AlreadyDone;
         return out;
       }
       log_.resume(s_.dir + "/losses.csv", cursor);
-      say("Resumed from %s (epoch %d, step %d of epoch %d)\n", found.first.c_str(), cursor.epoch, cursor.step_in_epoch, cursor.epoch + 1);
+      say("Resumed from %s (epoch %d, step %d of epoch %d)\n", found.path.c_str(), cursor.epoch, cursor.step_in_epoch, cursor.epoch + 1);
     } else {
       say("%s\n%s", trainer.generator().summary(trainer.gan_config().batch).c_str(),
           trainer.discriminator().summary(trainer.gan_config().batch).c_str());
     }
     const bool parallel = s_.shards > 1 || comm_->size() > 1;
     if (parallel) trainer.shard(*comm_, s_.shards);  // after the load: every copy takes rank 0's state
-    say("Training on %s: %d steps of %d per epoch, %d thread%s, GEMM kernel %s", s_.data_description.c_str(), steps, trainer.gan_config().batch,
+    const std::string data_said = s_.data_description.empty() ? std::to_string(data.count) + " images" : s_.data_description;
+    say("Training on %s: %d steps of %d per epoch, %d thread%s, GEMM kernel %s", data_said.c_str(), steps, trainer.gan_config().batch,
         num_threads(), num_threads() == 1 ? "" : "s", gemm_kernel_name(active_gemm_kernel()));
     if (parallel) say("; %d shards over %d process%s", s_.shards, comm_->size(), comm_->size() > 1 ? "es" : "");
     say("\n");

@@ -24,20 +24,21 @@ namespace ganlite {
 
 struct RunCheckpoints {
   std::function<void(GanTrainer<float>&, const std::string& path, const RunPosition&)> save;
-  // A checkpoint's settings; an IoError if it can't be used (it is then skipped).
-  std::function<GanCheckpointInfo(const std::string& path)> read_info;
+  // A checkpoint read and checked; an IoError if it can't be used (it is then skipped).
+  std::function<GanCheckpointFile(const std::string& path)> read;
   // Where its settings differ from the trainer's (built for this run).
   std::function<SettingDifferences(const GanCheckpointInfo&)> differences;
-  std::function<RunPosition(GanTrainer<float>&, const std::string& path)> load;
+  // Loads what was read: the file is read once.
+  std::function<RunPosition(GanTrainer<float>&, const GanCheckpointFile&)> load;
 };
 
 // Any GanTrainer<float> whose networks `model` describes (gan_checkpoint.hpp).
 inline RunCheckpoints gan_run_checkpoints(const GanTrainer<float>& trainer, const ModelSettings& model) {
   RunCheckpoints c;
   c.save = [model](GanTrainer<float>& t, const std::string& path, const RunPosition& at) { save_gan_checkpoint(t, path, model, at); };
-  c.read_info = read_gan_checkpoint_info;
+  c.read = read_gan_checkpoint;
   c.differences = [model, now = trainer.gan_config()](const GanCheckpointInfo& saved) { return checkpoint_differences(saved, now, model); };
-  c.load = [model](GanTrainer<float>& t, const std::string& path) { return load_gan_checkpoint(t, path, model); };
+  c.load = [model](GanTrainer<float>& t, const GanCheckpointFile& f) { return load_gan_checkpoint(t, f, model); };
   return c;
 }
 
@@ -47,20 +48,20 @@ inline RunCheckpoints gan_run_checkpoints(const GanTrainer<float>& trainer, cons
 inline RunCheckpoints dcgan_run_checkpoints(const DcganConfig& now) {
   RunCheckpoints c;
   c.save = [](GanTrainer<float>& t, const std::string& path, const RunPosition& at) { save_checkpoint(static_cast<DcganTrainer&>(t), path, at); };
-  c.read_info = [](const std::string& path) {
-    GanCheckpointInfo h = read_checkpoint_info(path);
-    if (h.version < 4) {
-      DcganTrainer t(dcgan_config_of(h));
-      load_checkpoint(t, path);
+  c.read = [](const std::string& path) {
+    GanCheckpointFile f = read_checkpoint(path);
+    if (f.info.version < 4) {
+      DcganTrainer t(dcgan_config_of(f.info));
+      load_checkpoint(t, f);
     }
-    return h;
+    return f;
   };
   c.differences = [now](const GanCheckpointInfo& saved) {
     SettingDifferences d;
     for (auto& x : dcgan_settings_differences(dcgan_config_of(saved), now)) d.push_back({dcgan_setting_name(x.setting), x.in_checkpoint, x.now});
     return d;
   };
-  c.load = [](GanTrainer<float>& t, const std::string& path) { return load_checkpoint(static_cast<DcganTrainer&>(t), path); };
+  c.load = [](GanTrainer<float>& t, const GanCheckpointFile& f) { return load_checkpoint(static_cast<DcganTrainer&>(t), f); };
   return c;
 }
 
@@ -74,12 +75,12 @@ struct ResumeRequest {
   std::function<void(const std::string& why)> on_skip;           // a damaged checkpoint skipped
 };
 
-// The checkpoint this run continues, with its settings; RunFolderRefused when it is another
-// run's (other settings or data), IoError when none can be read or its position is impossible.
-inline std::pair<std::string, GanCheckpointInfo> checkpoint_to_resume(const ResumeRequest& q, const RunCheckpoints& kind) {
-  const auto found = newest_readable_checkpoint(q.dir, kind.read_info, q.on_skip);
-  const std::string& path = found.first;
-  const GanCheckpointInfo& info = found.second;
+// The checkpoint this run continues, read; RunFolderRefused when it is another run's (other
+// settings or data), IoError when none can be read or its position is impossible.
+inline GanCheckpointFile checkpoint_to_resume(const ResumeRequest& q, const RunCheckpoints& kind) {
+  GanCheckpointFile found = newest_readable_checkpoint(q.dir, kind.read, q.on_skip).second;
+  const std::string& path = found.path;
+  const GanCheckpointInfo& info = found.info;
   const std::string advice = q.data_advice.empty() ? "" : " (" + q.data_advice + ")";
   const std::string differs = describe(kind.differences(info), q.name);
   if (!differs.empty()) throw RunFolderRefused(path + ": was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");

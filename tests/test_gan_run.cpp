@@ -1,0 +1,160 @@
+// The run's parts in the library (ganlite/train/gan_run.hpp and the headers it is made of), on a
+// small user-built conditional GAN (small_gan.hpp, with Dropout so that every Rng matters):
+//   - a GanRun stopped by a signal in the middle of an epoch and resumed by another GanRun ends
+//     with the same final checkpoint, byte for byte, as a run never stopped, and its losses.csv
+//     holds every step once;
+//   - a resume refuses a checkpoint of other settings or other data in the caller's words, and
+//     a position the data can't have; a fresh run refuses another run's folder;
+//   - LossLog reads back exactly the rows a checkpoint's steps made; the report counts epochs
+//     and time from them.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <ganlite/train/gan_run.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "error_of.hpp"
+#include "small_gan.hpp"
+#include "work_dir.hpp"
+
+using namespace ganlite;
+
+namespace {
+
+const std::string kWork = GANLITE_TEST_WORK_DIR;
+using small_gan::kModel;
+
+std::string fresh_dir(const std::string& name) { return fresh_work_dir(kWork, name); }
+bool exists(const std::string& path) { return std::ifstream(path).good(); }
+GanTrainer<float> make_trainer(const GanConfig& c = small_gan::config()) { return small_gan::trainer(c); }
+
+// small_gan's 23 images, and what identifies them.
+struct Data : small_gan::Data {
+  DataIdentity identity{23, 0xda7aULL};
+};
+
+GanRunSettings settings(const std::string& dir, FolderStart start, int epochs) {
+  GanRunSettings s;
+  s.dir = dir, s.start = start, s.epochs = epochs, s.program = "test_gan_run";
+  s.setting_name = [](const std::string& setting) { return setting == "seed" ? "--seed" : setting; };
+  s.data_advice = "--data must be the checkpoint's";
+  return s;
+}
+
+GanRunOutcome run(const std::string& dir, FolderStart start, int epochs, GanTrainer<float>& t, const Data& data, const LoopHooks<float>& extra = {}) {
+  GanRun r(settings(dir, start, epochs));
+  return r.train(t, tensor_images(data.images, data.labels), data.identity, gan_run_checkpoints(t, kModel), extra);
+}
+
+int csv_rows(const std::string& path) {
+  std::istringstream f(read_file(path));
+  int n = -1;  // the header
+  for (std::string line; std::getline(f, line);) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a run stopped by a signal mid-epoch and resumed by another GanRun ends as one never stopped") {
+  const Data data;
+  const std::string whole = fresh_dir("whole"), cut = fresh_dir("cut");
+  GanTrainer<float> a = make_trainer();
+  CHECK(run(whole, FolderStart::Fresh, 3, a, data).end == RunEnd::Finished);
+
+  GanTrainer<float> b = make_trainer();
+  LoopHooks<float> signal_at_step_7;
+  int steps = 0;
+  signal_at_step_7.after_step = [&](const StepRecord&) {
+    if (++steps == 7) std::raise(SIGINT);  // epoch 2, step 2: StopOnSignal records it, the loop stops after this step
+  };
+  const GanRunOutcome stopped = run(cut, FolderStart::Fresh, 3, b, data, signal_at_step_7);
+  CHECK(stopped.end == RunEnd::Stopped);
+  CHECK(stopped.signal == SIGINT);
+  CHECK(stopped.checkpoint == cut + "/checkpoint_epoch_0001_step_0002.ckpt");
+  CHECK(csv_rows(cut + "/losses.csv") == 7);  // the losses of a stop inside an epoch are written at once
+  CHECK(read_file(cut + "/index.html").find("stopped") != std::string::npos);
+
+  GanTrainer<float> c = make_trainer();
+  const GanRunOutcome resumed = run(cut, FolderStart::Resume, 3, c, data);
+  CHECK(resumed.end == RunEnd::Finished);
+  CHECK(resumed.cursor.epoch == 3);
+  CHECK(read_file(cut + "/checkpoint_epoch_0003.ckpt") == read_file(whole + "/checkpoint_epoch_0003.ckpt"));
+  CHECK(csv_rows(cut + "/losses.csv") == 15);
+  for (const char* f : {"losses.svg", "index.html"}) CHECK(exists(cut + std::string("/") + f));
+  CHECK_FALSE(exists(cut + "/image_at_epoch_0001.png"));  // 2-channel samples have no grid
+
+  // Nothing left to train: said, not done.
+  GanTrainer<float> d = make_trainer();
+  const GanRunOutcome done = run(cut, FolderStart::Resume, 3, d, data);
+  CHECK(done.end == RunEnd::AlreadyDone);
+  CHECK(done.checkpoint == cut + "/checkpoint_epoch_0003.ckpt");
+}
+
+TEST_CASE("a resume refuses other settings, other data and an impossible position in the caller's words; a fresh run another run's folder") {
+  const Data data;
+  const std::string dir = fresh_dir("refusals");
+  GanTrainer<float> a = make_trainer();
+  run(dir, FolderStart::Fresh, 1, a, data);
+
+  GanConfig other = small_gan::config();
+  other.seed = 12;
+  GanTrainer<float> b = make_trainer(other);
+  const std::string settings_err = error_of([&] { run(dir, FolderStart::Resume, 2, b, data); });
+  CHECK(settings_err == dir + "/checkpoint_epoch_0001.ckpt: was trained with other settings than this run's: --seed 11 in the checkpoint, 12 now; "
+                              "resume with the checkpoint's");
+
+  Data fewer;
+  fewer.identity.images = 20;
+  GanTrainer<float> c = make_trainer();
+  CHECK(error_of([&] { run(dir, FolderStart::Resume, 2, c, fewer); }) ==
+        dir + "/checkpoint_epoch_0001.ckpt: was trained on 23 images, this run has 20 (--data must be the checkpoint's)");
+  Data other_files;
+  other_files.identity.fingerprint = 0xbeefULL;
+  CHECK(error_of([&] { run(dir, FolderStart::Resume, 2, c, other_files); }) ==
+        dir + "/checkpoint_epoch_0001.ckpt: was trained on other training files (fingerprint 000000000000da7a, this run's are 000000000000beef) "
+              "(--data must be the checkpoint's)");
+
+  // A checkpoint whose position is past what an epoch of this data has.
+  GanTrainer<float> e = make_trainer();
+  save_gan_checkpoint(e, dir + "/checkpoint_epoch_0001_step_0009.ckpt", kModel, {{1, 9, {}}, data.identity});
+  CHECK(error_of([&] { run(dir, FolderStart::Resume, 2, c, data); }) ==
+        dir + "/checkpoint_epoch_0001_step_0009.ckpt: its position, step 9 of epoch 2, is past the 5 steps an epoch has with this data and batch");
+
+  try {
+    GanRun fresh(settings(dir, FolderStart::Fresh, 1));
+    FAIL("a fresh run took another run's folder");
+  } catch (const RunFolderHoldsAnotherRun& e) {
+    CHECK(e.files >= 3);
+  }
+}
+
+TEST_CASE("the loss log reads back exactly the steps a checkpoint holds; the report counts epochs and time from them") {
+  const std::string dir = fresh_dir("loss_log");
+  LossLog log;
+  for (int epoch = 1; epoch <= 2; ++epoch)
+    for (int step = 1; step <= 3; ++step) {
+      StepRecord r;
+      r.epoch = epoch, r.step = step, r.epoch_seconds = step * 1.5;
+      r.stats.d_loss = static_cast<float>(epoch + step);
+      log.add(r);
+    }
+  log.write(dir, 3, "GAN");
+  CHECK(read_file(dir + "/losses.csv").find("epoch,step,d_loss,g_loss,d_real,d_fake,seconds\n1,1,2.000000,") == 0);
+  LossLog back;
+  back.resume(dir + "/losses.csv", {1, 2, {}});  // one epoch and two steps done
+  REQUIRE(back.rows.size() == 5);
+  CHECK(back.rows.back().epoch == 2);
+  CHECK(back.rows.back().step == 2);
+  CHECK(back.rows[2].seconds == 4.5);
+
+  const RunReport r = make_run_report({"t", dir, {}, 1, 4, 3, dir + "/checkpoint_epoch_0001.ckpt"}, back.rows);
+  CHECK(r.epoch_seconds == std::vector<double>{4.5});
+  CHECK(r.steps_into_epoch == 2);
+  CHECK(r.elapsed_seconds == 4.5 + 3.0);
+  CHECK(r.steps.size() == 5);
+  CHECK(r.links.back().second == "checkpoint_epoch_0001.ckpt");
+}
