@@ -206,11 +206,7 @@ inline RunPosition load_checkpoint(DcganTrainer& t, const GanCheckpointFile& f) 
     staged_range(staged.size() - 1, 1, "fixed noise");
     if (r.remaining() != 0) r.fail("unexpected trailing bytes");
   }
-  for (std::size_t i = 0; i < named.size(); ++i) *named[i].tensor = std::move(staged[i]);
-  t.generator_optimizer().set_state(adam[0]);
-  t.discriminator_optimizer().set_state(adam[1]);
-  t.data_rng().set_state(data_state);
-  t.dropout_rng().set_state(drop_state);
+  detail::commit_state(t, named, staged, adam, data_state, drop_state);
   return h.position;
 }
 inline RunPosition load_checkpoint(DcganTrainer& t, const std::string& path) { return load_checkpoint(t, read_checkpoint(path)); }

@@ -164,6 +164,16 @@ inline std::vector<NamedCheckpointTensor> named_state(GanTrainer<float>& t, Adam
   return all;
 }
 
+// The trainer takes what a load staged and checked: every tensor, both Adam states, both Rngs.
+inline void commit_state(GanTrainer<float>& t, std::vector<NamedCheckpointTensor>& named, std::vector<Tensor<float>>& staged,
+                         const AdamState<float> (&adam)[2], const Rng::State& data_state, const Rng::State& drop_state) {
+  for (std::size_t i = 0; i < named.size(); ++i) *named[i].tensor = std::move(staged[i]);
+  t.generator_optimizer().set_state(adam[0]);
+  t.discriminator_optimizer().set_state(adam[1]);
+  t.data_rng().set_state(data_state);
+  t.dropout_rng().set_state(drop_state);
+}
+
 // Sets the trainer from a version 4 or 5 archive whose settings were already compared with its
 // own; returns where the run stood.
 inline RunPosition restore_gan_state(GanTrainer<float>& t, const Archive& c, const ByteReader& r) {
@@ -183,11 +193,7 @@ inline RunPosition restore_gan_state(GanTrainer<float>& t, const Archive& c, con
   const Rng::State data_state = s.rng("data_rng"), drop_state = s.rng("dropout_rng");
   adam[0].step = static_cast<std::int64_t>(s.whole("generator_adam_step", 1ull << 62));
   adam[1].step = static_cast<std::int64_t>(s.whole("discriminator_adam_step", 1ull << 62));
-  for (std::size_t i = 0; i < named.size(); ++i) *named[i].tensor = std::move(staged[i]);
-  t.generator_optimizer().set_state(adam[0]);
-  t.discriminator_optimizer().set_state(adam[1]);
-  t.data_rng().set_state(data_state);
-  t.dropout_rng().set_state(drop_state);
+  commit_state(t, named, staged, adam, data_state, drop_state);
   return h.position;
 }
 
@@ -248,12 +254,9 @@ struct GanCheckpointFile {
 
 // A version 4 or 5 checkpoint, read.
 inline GanCheckpointFile read_gan_checkpoint(const std::string& path) {
-  const std::string data = read_file(path);
-  ByteReader r(data, path);
-  const std::uint32_t version = read_archive_preamble(r, data.size());
-  if (version < 4) r.fail("is a version " + std::to_string(version) + " checkpoint of the seed DCGAN; read it with read_checkpoint (checkpoint.hpp)");
-  GanCheckpointFile f{path, {}, read_archive_body(r, version)};
-  f.info = detail::gan_info_of(f.archive, r);
+  GanCheckpointFile f{path, {}, read_archive(path)};
+  const std::string no_bytes;
+  f.info = detail::gan_info_of(f.archive, ByteReader(no_bytes, path));
   return f;
 }
 
