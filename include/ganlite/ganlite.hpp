@@ -1,8 +1,9 @@
 // ganlite/ganlite.hpp — the whole library that needs nothing beyond the C++ standard library,
 // OpenMP and zlib: tensors, kernels, layers, losses, Adam, Sequential, the seed DCGAN and
 // classifier builders, the GAN trainer and its training loop, checkpoints and weights files, run
-// folders and the run's parts (loss log, progress line, report page, resume checks), the communicator seam for data-parallel training,
-// IDX data. Header-only, C++17, namespace ganlite.
+// folders and the run's parts (loss log, progress line, report page, resume checks, checkpoint
+// averaging), the communicator seam for data-parallel training, IDX data. Header-only, C++17,
+// namespace ganlite.
 //
 // Left out, because each brings a dependency of its own; include them where you need them:
 //   <ganlite/eval/metrics.hpp>        Inception Score and FID (Eigen)
