@@ -273,3 +273,27 @@ TEST_CASE("sampling reads the generator alone: its moving average unless the tra
   CHECK(std::memcmp(mine.data(), theirs.data(), mine.size() * 4) == 0);
   CHECK(error_of([&] { avg.generate(z, {1, 2}); }) == "conditioning: 2 labels for a batch of 3");
 }
+
+TEST_CASE("the DCGAN's objective is a setting of its checkpoint: saved, built from the file, another refused by name") {
+  const std::string path = work_file("hinge.ckpt");
+  DcganConfig hinge;
+  hinge.batch = 4, hinge.objective = "hinge";
+  DcganTrainer a(hinge);
+  CHECK(a.gan_config().objective.name == "hinge");
+  train(a, 1);
+  save_checkpoint(a, path);
+  const DcganConfig read = read_checkpoint_config(path);
+  CHECK(read.objective == "hinge");
+  DcganTrainer b(read);
+  load_checkpoint(b, path);
+  train(a, 1);
+  train(b, 1);
+  CHECK(same_state(a, b));
+  DcganConfig bce = hinge;
+  bce.objective = "bce";
+  DcganTrainer c(bce);
+  CHECK(error_of([&] { load_checkpoint(c, path); }).find("objective hinge in the checkpoint, bce now") != std::string::npos);
+  DcganConfig unknown = hinge;
+  unknown.objective = "wasserstein";
+  CHECK_THROWS_WITH(DcganTrainer{unknown}, "no GAN objective is named \"wasserstein\" (known: bce, hinge, least-squares)");
+}

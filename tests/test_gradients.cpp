@@ -258,3 +258,38 @@ TEST_CASE("the public gradient checker catches a wrong backward and one that ove
   CHECK_FALSE(r2.ok);
   CHECK(r2.text().find("does not add to parameter gradient 0") != std::string::npos);
 }
+
+TEST_CASE("every GAN objective: each term's gradient matches central differences, and its values are the papers'") {
+  using ganlite::GanTerm;
+  const GanTerm terms[] = {GanTerm::RealForD, GanTerm::FakeForD, GanTerm::FakeForG};
+  // Scores away from the hinge's kinks at -1 and 1, where a derivative is one-sided.
+  ganlite::Tensor<double> z({7, 1});
+  const double values[] = {-2.3, -0.6, -0.1, 0.0, 0.4, 0.9, 1.7};
+  std::copy(values, values + 7, z.begin());
+  for (const char* name : {"bce", "hinge", "least-squares"}) {
+    const ganlite::GanObjective o = ganlite::objective_named(name);
+    CHECK(o.name == name);
+    for (GanTerm t : terms) {
+      CAPTURE(name);
+      CAPTURE(static_cast<int>(t));
+      ganlite::Tensor<double> dz;
+      ganlite::objective_term(o, z, t, &dz);
+      for (std::size_t i = 0; i < z.size(); ++i) {
+        ganlite::Tensor<double> up = z, down = z;
+        const double h = 1e-6;
+        up[i] += h, down[i] -= h;
+        const double numeric = (ganlite::objective_term<double>(o, up, t, nullptr) - ganlite::objective_term<double>(o, down, t, nullptr)) / (2 * h);
+        CHECK(dz[i] == doctest::Approx(numeric).epsilon(1e-6));
+      }
+    }
+  }
+  const ganlite::GanObjective hinge = ganlite::hinge_objective(), ls = ganlite::least_squares_objective();
+  CHECK(hinge.loss(0.25, GanTerm::RealForD) == 0.75);  // relu(1 - z)
+  CHECK(hinge.loss(0.25, GanTerm::FakeForD) == 1.25);  // relu(1 + z)
+  CHECK(hinge.loss(1.5, GanTerm::RealForD) == 0.0);
+  CHECK(hinge.loss(0.25, GanTerm::FakeForG) == -0.25);  // -z
+  CHECK(ls.loss(0.25, GanTerm::RealForD) == 0.5 * 0.75 * 0.75);
+  CHECK(ls.loss(0.25, GanTerm::FakeForD) == 0.5 * 0.25 * 0.25);
+  CHECK(ls.loss(0.25, GanTerm::FakeForG) == 0.5 * 0.75 * 0.75);
+  CHECK_THROWS_WITH(ganlite::objective_named("wasserstein"), "no GAN objective is named \"wasserstein\" (known: bce, hinge, least-squares)");
+}

@@ -136,6 +136,7 @@ TEST_CASE("resume refuses other settings or other data, with both values in full
       {"--seed 18446744073709551615", "--seed 3 in the checkpoint, 18446744073709551615 now"},
       {"--batch 32", "--batch 64 in the checkpoint, 32 now"},
       {"--limit 256", "was trained on 320 images, this run has 256"},
+      {"--loss hinge", "--loss bce in the checkpoint, hinge now"},
   };
   int i = 0;
   for (const auto& c : cases) {

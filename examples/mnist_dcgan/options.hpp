@@ -17,6 +17,7 @@ struct TrainOptions {
   int processes = 1;  // MPI processes (mpirun -np), for the report
   double lr = 1e-4, beta1 = 0.9;
   double ema = 0;  // decay of the generator's moving average (0: none)
+  std::string loss = "bce";  // the GAN objective (gan_objective.hpp)
   std::uint64_t seed = 0;
   bool resume = false, restart = false, conditional = false;
   std::string command_line;  // as typed, for the report
@@ -36,7 +37,7 @@ struct ProcessesDisagree : UsageError {
 // A DCGAN setting, as ganlite names it (dcgan_setting_name), said as this program's flag.
 inline std::string flag_of(const std::string& setting) {
   static const std::map<std::string, std::string> flags = {{"seed", "--seed"}, {"batch", "--batch"},   {"learning rate", "--lr"},
-                                                           {"beta1", "--beta1"}, {"shards", "--shards"}, {"generator average decay", "--ema"}};
+                                                           {"beta1", "--beta1"}, {"shards", "--shards"}, {"generator average decay", "--ema"}, {"objective", "--loss"}};
   const std::string name = ganlite::dcgan_setting_name(setting);
   const auto it = flags.find(name);
   return it == flags.end() ? name : it->second;

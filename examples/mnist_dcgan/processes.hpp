@@ -50,7 +50,7 @@ inline ganlite::NamedSettings settings_to_agree(const TrainOptions& o) {
   return {{"--out", o.out_dir}, {"--epochs", std::to_string(o.epochs)}, {"--batch", std::to_string(o.batch)},
           {"--lr", num(o.lr)}, {"--beta1", num(o.beta1)}, {"--seed", std::to_string(o.seed)},
           {"--limit", std::to_string(o.limit)}, {"--checkpoint-every", std::to_string(o.checkpoint_every)},
-          {"--shards", std::to_string(o.shards)}, {"--ema", num(o.ema)},
+          {"--shards", std::to_string(o.shards)}, {"--ema", num(o.ema)}, {"--loss", o.loss},
           {"--conditional", o.conditional ? "yes" : "no"}, {"--resume", o.resume ? "yes" : "no"}, {"--restart", o.restart ? "yes" : "no"}};
 }
 

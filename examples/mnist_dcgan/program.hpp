@@ -3,7 +3,7 @@
 //
 //   mnist_dcgan [--data DIR] [--out DIR] [--epochs 50] [--batch 256] [--lr 1e-4] [--beta1 0.9]
 //               [--seed 0] [--threads 0] [--limit 0] [--checkpoint-every 5] [--conditional] [--ema 0]
-//               [--shards 1] [--resume | --restart]
+//               [--loss bce] [--shards 1] [--resume | --restart]
 //   mpirun -np P mnist_dcgan ... --shards S   (built with MPI: data-parallel, P dividing S)
 //   mnist_dcgan generate --checkpoint F --count N [--seed S] [--digit D | --digits DDD | --class NAME]
 //               --out FILE.png|FILE.idx
@@ -137,6 +137,8 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
   app.add_option("--ema", o.ema, "Also keep the generator's exponential moving average with this decay, e.g. 0.999 "
                                   "(0: none); images and every sampling subcommand then draw from it")
       ->capture_default_str()->check(examples::finite_in(0.0, 0.999999));
+  app.add_option("--loss", o.loss, "The GAN objective: bce (the seed's BCE with logits), hinge or least-squares")
+      ->capture_default_str()->check(CLI::IsMember({"bce", "hinge", "least-squares"}));
   app.add_flag("--conditional", o.conditional, "Condition both networks on the class (10x10 grid per epoch: row r draws class r)");
   auto* resume = app.add_flag("--resume", o.resume, "Continue the run in --out from its newest good checkpoint");
   app.add_flag("--restart", o.restart, "Start over in an --out that holds an earlier run: deletes that run's files first")->excludes(resume);

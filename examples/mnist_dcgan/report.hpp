@@ -32,6 +32,7 @@ inline std::vector<std::pair<std::string, std::string>> run_settings(const Train
           {"Adam beta1", format_number(o.beta1)},
           {"seed", std::to_string(o.seed)},
           {"conditional", o.conditional ? "yes: G and D see the class (grid row r = class r)" : "no (the seed's model)"},
+          {"objective", o.loss == "bce" ? "bce: BCE with logits (the seed's)" : o.loss + " (--loss)"},
           {"generator drawn", o.ema > 0 ? "its moving average, decay " + format_number(o.ema) + " (--ema)" : "as trained"},
           {"checkpoint every", std::to_string(o.checkpoint_every) + " epochs"},
           {"threads", std::to_string(threads) + (o.processes > 1 ? " per process" : "")},

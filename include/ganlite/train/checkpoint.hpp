@@ -53,7 +53,8 @@ DcganConfig dcgan_config_of(const GanCheckpointInfo& g, Fail fail) {
     return it->second;
   };
   if (setting("model") != "dcgan") fail("holds a \"" + setting("model") + "\" model, not the DCGAN this program trains");
-  if (g.config.objective.name != "bce") fail("trained with the objective \"" + g.config.objective.name + "\"; the DCGAN trainer trains with bce");
+  if (!known_objective(g.config.objective.name))
+    fail("trained with the objective \"" + g.config.objective.name + "\"; the DCGAN trainer knows " + known_objectives());
   if (g.config.noise_dim != kNoiseDim) fail("has noise_dim " + std::to_string(g.config.noise_dim) + "; the DCGAN takes " + std::to_string(kNoiseDim));
   const AdamConfig& a = g.config.generator_adam;
   const AdamConfig& b = g.config.discriminator_adam;
@@ -73,6 +74,7 @@ DcganConfig dcgan_config_of(const GanCheckpointInfo& g, Fail fail) {
   // that says more could be trained on no data, and its labels could not be written.
   if (k.classes > kMaxDcganClasses) fail("has " + std::to_string(k.classes) + " classes; a DCGAN has at most " + std::to_string(kMaxDcganClasses) + " (its labels are bytes)");
   k.generator_ema = g.config.generator_ema;
+  k.objective = g.config.objective.name;
   if (g.model.count("shards")) {  // files before data-parallel training: 1
     const std::string& shards = setting("shards");
     const long n = std::strtol(shards.c_str(), &end, 10);

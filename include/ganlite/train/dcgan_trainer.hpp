@@ -26,6 +26,7 @@ struct DcganConfig {
   std::vector<std::string> class_names;  // K names (empty when unconditional)
   int shards = 1;  // the batch's shards in data-parallel training (dist/); they shape its rounding
   double generator_ema = 0;  // 0: none; a in (0, 1): keep G's moving average (gan_trainer.hpp)
+  std::string objective = "bce";  // the loss pair by name (gan_objective.hpp): bce (the seed's), hinge, least-squares
 };
 
 // The seed's networks for this configuration, as GanTrainer builds them.
@@ -44,6 +45,7 @@ inline GanConfig dcgan_gan_config(const DcganConfig& c) {
   g.generator_adam = g.discriminator_adam = AdamConfig{c.learning_rate, c.beta1, 0.999, 1e-7};
   g.classes = c.classes;
   g.generator_ema = c.generator_ema;
+  g.objective = objective_named(c.objective);
   g.fixed_noise_count = c.classes > 0 ? 10 : 16;  // a K x 10 grid (one hand per column), or the seed's 4 x 4
   return g;
 }
