@@ -158,3 +158,14 @@ TEST_CASE("the loss log reads back exactly the steps a checkpoint holds; the rep
   CHECK(r.steps.size() == 5);
   CHECK(r.links.back().second == "checkpoint_epoch_0001.ckpt");
 }
+
+TEST_CASE("the loss log's read-back skips lines it can't read, and a missing file is no rows") {
+  const std::string dir = fresh_dir("loss_log_bad");
+  write_file_atomic(dir + "/losses.csv", std::string(kLossCsvHeader) + "1,1,0.5,0.5,0.5,0.5,1.0\nnot,a,row\n1,2,0.5,0.5\n\n1,3,0.4,0.6,0.5,0.5,2.0\n");
+  LossLog log;
+  log.resume(dir + "/losses.csv", {1, 0, {}});
+  REQUIRE(log.rows.size() == 2);
+  CHECK(log.rows[1].step == 3);
+  log.resume(dir + "/missing.csv", {1, 0, {}});
+  CHECK(log.rows.empty());
+}

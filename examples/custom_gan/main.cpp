@@ -90,8 +90,8 @@ int train(const std::string& data, int epochs, int limit, std::uint64_t seed, co
   const Tensor<float> images = half_size(ds, n);
   const std::vector<int> labels(ds.labels.begin(), ds.labels.begin() + n);
   // The data's identity, kept in checkpoints and checked on resume.
-  const DataIdentity identity{static_cast<std::uint32_t>(n), (static_cast<std::uint64_t>(crc32_of(ds.pixels.data(), static_cast<std::size_t>(n) * 784)) << 32) |
-                                                                crc32_of(ds.labels.data(), static_cast<std::size_t>(n))};
+  const DataIdentity identity = identify_data(static_cast<std::uint32_t>(n), ds.pixels.data(), static_cast<std::size_t>(n) * 784, ds.labels.data(),
+                                               static_cast<std::size_t>(n));
   run->describe_data(std::to_string(n) + " 14x14 digits from " + data, {{"model", "custom_gan_14x14 (conditional)"}, {"epochs", std::to_string(epochs)},
                                                                         {"seed", std::to_string(seed)}});
 

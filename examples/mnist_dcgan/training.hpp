@@ -47,11 +47,6 @@ inline void check_shards(const TrainOptions& o, int images, int processes) {
 // The files a training run writes into --out are the library's (gan_run_outputs).
 inline bool is_run_output(const std::string& name) { return gan_run_outputs().is_output(name); }
 
-// The fingerprint of the training files: CRC32 of the images' bytes and of the labels'.
-inline std::uint64_t data_fingerprint(const IdxDataset& ds) {
-  return (static_cast<std::uint64_t>(crc32_of(ds.pixels.data(), ds.pixels.size())) << 32) | crc32_of(ds.labels.data(), ds.labels.size());
-}
-
 // Trains in one process, or as one of the processes of an MPI job (comm): then the first one
 // (rank 0) alone writes files and prints, every process reads the data itself, and a stop
 // request on any of them stops all after the same step.
@@ -79,7 +74,8 @@ inline int run_training(TrainOptions o, Communicator& comm, const LoopHooks<floa
 
   const IdxDataset ds = examples::load_mnist_from(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
-  const DataIdentity identity{static_cast<std::uint32_t>(count), data_fingerprint(ds)};
+  // The fingerprint is of the whole training files, whatever --limit uses of them.
+  const DataIdentity identity = identify_data(static_cast<std::uint32_t>(count), ds.pixels.data(), ds.pixels.size(), ds.labels.data(), ds.labels.size());
   require_agreement(comm, {{"training images", std::to_string(count)}, {"fingerprint of the training files (--data)", hex64(identity.fingerprint)}});
   memory_need = memory_note(o, count);
   check_shards(o, count, comm.size());

@@ -167,8 +167,7 @@ inline DcganConfig read_checkpoint_config(const std::string& path) { return dcga
 inline RunPosition load_checkpoint(DcganTrainer& t, const GanCheckpointFile& f) {
   const DcganConfig saved = dcgan_config_of(f.info);
   {
-    const std::string no_bytes;
-    const ByteReader named(no_bytes, f.path);  // names the file in what is refused
+    const ByteReader named = detail::reader_naming(f.path);
     const std::string differs = describe(dcgan_settings_differences(saved, t.config()), dcgan_setting_name);
     if (!differs.empty()) named.fail("was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");
     if (f.info.version >= 4) {

@@ -52,6 +52,12 @@ inline std::string rng_text(const Rng::State& s) {
   return b;
 }
 
+// A reader of no bytes that names `path` in what it refuses: errors about a file already read.
+inline ByteReader reader_naming(const std::string& path) {
+  static const std::string no_bytes;
+  return ByteReader(no_bytes, path);
+}
+
 // Typed access to an archive's settings; every error names the file and the key.
 struct Settings {
   const Archive& c;
@@ -255,8 +261,7 @@ struct GanCheckpointFile {
 // A version 4 or 5 checkpoint, read.
 inline GanCheckpointFile read_gan_checkpoint(const std::string& path) {
   GanCheckpointFile f{path, {}, read_archive(path)};
-  const std::string no_bytes;
-  f.info = detail::gan_info_of(f.archive, ByteReader(no_bytes, path));
+  f.info = detail::gan_info_of(f.archive, detail::reader_naming(path));
   return f;
 }
 
@@ -266,8 +271,7 @@ inline GanCheckpointInfo read_gan_checkpoint_info(const std::string& path) { ret
 // Restores a trainer built with the checkpoint's settings; `model` must be the settings the
 // trainer's networks were saved with. Returns where the run stood.
 inline RunPosition load_gan_checkpoint(GanTrainer<float>& t, const GanCheckpointFile& f, const ModelSettings& model) {
-  const std::string no_bytes;
-  const ByteReader r(no_bytes, f.path);  // names the file in what is refused
+  const ByteReader r = detail::reader_naming(f.path);
   const std::string differs = describe(checkpoint_differences(f.info, t.gan_config(), model));
   if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
   return detail::restore_gan_state(t, f.archive, r);

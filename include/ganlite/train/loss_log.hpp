@@ -62,8 +62,8 @@ class LossLog {
     return s;
   }
 
-  // losses.csv and losses.svg in dir, each atomically; `title` heads the chart (it ends in
-  // kLossChartSignature's words).
+  // losses.csv and losses.svg in dir, each atomically; the chart's title is "<model_name> losses
+  // (thin: per step, ...)", which holds kLossChartSignature.
   void write(const std::string& dir, int steps_per_epoch, const std::string& model_name) const {
     write_file_atomic(dir + "/losses.csv", csv());
     PlotSeries d{"discriminator loss", "#d62728", {}}, g{"generator loss", "#1f77b4", {}};

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../io/binary_file.hpp"
 #include "../rng.hpp"
 
 namespace ganlite {
@@ -29,6 +30,12 @@ struct DataIdentity {
   bool operator==(const DataIdentity& o) const { return images == o.images && fingerprint == o.fingerprint; }
   bool operator!=(const DataIdentity& o) const { return !(*this == o); }
 };
+
+// The identity of training data: the images used, and the CRC32s of the pixel bytes and of the
+// label bytes given (those the run reads: the whole files, or the part it uses).
+inline DataIdentity identify_data(std::uint32_t images, const void* pixels, std::size_t pixel_bytes, const void* labels, std::size_t label_bytes) {
+  return {images, (static_cast<std::uint64_t>(crc32_of(pixels, pixel_bytes)) << 32) | crc32_of(labels, label_bytes)};
+}
 
 struct RunPosition {
   LoopCursor cursor;
