@@ -1,7 +1,7 @@
 // A small user-built GAN for the trainer's tests, on 4x4 images with 2 channels and kClasses
 // classes: G (noise + K) -> Dense -> BatchNorm -> LeakyReLU -> Reshape (4, 4, 2) ->
 // Conv2DTranspose 3x3 -> Tanh; D (4, 4, 2 + K) -> Conv2D 3x3 stride 2 -> LeakyReLU -> Dropout
-// (when given a rate) -> Flatten -> Dense 1.
+// (when given a rate) -> Flatten -> Dense 1, Conv2D and Dense spectrally normalized when asked.
 #pragma once
 #include <ganlite/ganlite.hpp>
 #include <ganlite/train/gan_trainer.hpp>
@@ -25,13 +25,21 @@ Sequential<T> generator(Rng& init) {
 }
 
 template <class T>
-Sequential<T> discriminator(Rng& init, Rng& dropout, double dropout_rate = 0) {
+Sequential<T> discriminator(Rng& init, Rng& dropout, double dropout_rate = 0, bool spectral_norm = false) {
   Sequential<T> d("small_d", {4, 4, 2 + kClasses});
-  d.add(Conv2D<T>(Conv2dOptions(2 + kClasses, 3, 3).stride(2).padding(Padding::Same), init));
+  Conv2D<T> conv(Conv2dOptions(2 + kClasses, 3, 3).stride(2).padding(Padding::Same), init);
+  if (spectral_norm)
+    d.add(SpectralNormalization<T>(std::move(conv), init));
+  else
+    d.add(std::move(conv));
   d.add(LeakyReLU<T>());
   if (dropout_rate > 0) d.add(Dropout<T>(dropout_rate, dropout));
   d.add(Flatten<T>());
-  d.add(Dense<T>(DenseOptions(2 * 2 * 3, 1), init));
+  Dense<T> out(DenseOptions(2 * 2 * 3, 1), init);
+  if (spectral_norm)
+    d.add(SpectralNormalization<T>(std::move(out), init));
+  else
+    d.add(std::move(out));
   return d;
 }
 

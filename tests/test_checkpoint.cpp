@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/dcgan_generator.hpp>
+#include <ganlite/train/dcgan_recipe.hpp>
 #include <string>
 
 #include "error_of.hpp"
@@ -296,4 +297,74 @@ TEST_CASE("the DCGAN's objective is a setting of its checkpoint: saved, built fr
   DcganConfig unknown = hinge;
   unknown.objective = "wasserstein";
   CHECK_THROWS_WITH(DcganTrainer{unknown}, "no GAN objective is named \"wasserstein\" (known: bce, hinge, least-squares)");
+}
+
+TEST_CASE("spectral normalization, augmentation and D's own learning rate are settings of the DCGAN's checkpoint: resumed bit-exactly, built from the file, a change refused by name") {
+  const std::string path = work_file("recipe.ckpt");
+  DcganConfig best = dcgan_recipe("best", conditional_config());
+  DcganTrainer a(best);
+  CHECK(a.gan_config().discriminator_adam.learning_rate == 4e-4);
+  CHECK(a.gan_config().generator_adam.learning_rate == 2e-4);
+  train(a, 2);
+  save_checkpoint(a, path);
+  const DcganConfig read = read_checkpoint_config(path);
+  CHECK(read.spectral_norm);
+  CHECK(read.augment == "translation,cutout");
+  CHECK(read.discriminator_learning_rate == 4e-4);
+  CHECK(read.objective == "hinge");
+  DcganTrainer b(read);
+  load_checkpoint(b, path);
+  train(a, 2);
+  train(b, 2);
+  CHECK(same_state(a, b));  // the u vectors are among D's state tensors
+
+  auto refusal = [&](auto change) {
+    DcganConfig c = best;
+    change(c);
+    DcganTrainer t(c);
+    return error_of([&] { load_checkpoint(t, path); });
+  };
+  CHECK(refusal([](DcganConfig& c) { c.spectral_norm = false; }).find("spectral normalization on in the checkpoint, off now") != std::string::npos);
+  CHECK(refusal([](DcganConfig& c) { c.augment = "cutout"; }).find("augmentation translation,cutout in the checkpoint, cutout now") != std::string::npos);
+  CHECK(refusal([](DcganConfig& c) { c.discriminator_learning_rate = 0; }).find("discriminator learning rate 0.0004 in the checkpoint, 0.0002 now") !=
+        std::string::npos);
+
+  // Files from before these settings read as without them; a bad augmentation is named.
+  const std::string data = read_file(path);
+  ByteReader r(data, path);
+  read_archive_preamble(r, data.size());
+  Archive rec = read_archive_body(r);
+  rec.set("augment", "flip");
+  write_archive(path + ".bad", rec);
+  const std::string err = error_of([&] { read_checkpoint_config(path + ".bad"); });
+  CHECK(err.find(path + ".bad") != std::string::npos);
+  CHECK(err.find("no augmentation is named \"flip\"") != std::string::npos);
+  DcganConfig seed = conditional_config();
+  DcganTrainer plain(seed);
+  save_checkpoint(plain, path);
+  const DcganConfig plain_read = read_checkpoint_config(path);
+  CHECK(!plain_read.spectral_norm);
+  CHECK(plain_read.augment == "none");
+  CHECK(plain_read.discriminator_learning_rate == 0);
+}
+
+TEST_CASE("recipes: seed is DcganConfig's defaults, paper the DCGAN paper's Adam, best the measured combination; others refused") {
+  const DcganConfig seed = dcgan_recipe("seed"), defaults;
+  CHECK(seed.learning_rate == defaults.learning_rate);
+  CHECK(seed.beta1 == defaults.beta1);
+  CHECK(seed.objective == "bce");
+  CHECK(!seed.spectral_norm);
+  CHECK(seed.augment == "none");
+  CHECK(seed.generator_ema == 0);
+  const DcganConfig paper = dcgan_recipe("paper");
+  CHECK(paper.learning_rate == 2e-4);
+  CHECK(paper.beta1 == 0.5);
+  CHECK(paper.objective == "bce");
+  DcganConfig mine;
+  mine.seed = 9, mine.batch = 64, mine.shards = 2;
+  const DcganConfig best = dcgan_recipe("best", mine);
+  CHECK(best.seed == 9);  // the caller's own settings stay
+  CHECK(best.batch == 64);
+  CHECK(best.shards == 2);
+  CHECK_THROWS_WITH(dcgan_recipe("fast"), "no DCGAN recipe is named \"fast\" (known: seed, paper, best)");
 }

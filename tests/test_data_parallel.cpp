@@ -145,6 +145,34 @@ TEST_CASE("2 and 4 shards make the one-shard step to float rounding (synchronize
   }
 }
 
+TEST_CASE("with augmentation and a spectrally normalized D, 2 and 4 shards make the one-shard step to float rounding") {
+  const auto data = batches(3, 8, {4, 4, 2});
+  GanConfig c = small_gan::config();
+  c.batch = 8, c.augment = augmentation_named("translation,cutout"), c.objective = hinge_objective();
+  auto sn_d = [](Rng& init, Rng& dropout) { return small_gan::discriminator<float>(init, dropout, 0.3, true); };
+  GanTrainer<float> reference(c, small_gan::generator<float>, sn_d);
+  for (const auto& b : data) reference.train_step(b.images, b.labels);
+  const auto want = test_state::of(reference);
+  for (int shards : {2, 4}) {
+    GanTrainer<float> t(c, small_gan::generator<float>, sn_d);
+    SingleProcess one;
+    t.shard(one, shards);
+    for (const auto& b : data) t.train_step(b.images, b.labels);
+    const auto got = test_state::of(t);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      double err = 0, scale = 1;
+      for (std::size_t i = 0; i < want[k].size(); ++i) {
+        err = std::max(err, static_cast<double>(std::abs(got[k][i] - want[k][i])));
+        scale = std::max(scale, static_cast<double>(std::abs(want[k][i])));
+      }
+      INFO(shards << " shards, tensor " << k << ": max difference " << err);
+      CHECK(err <= 1e-6 * scale);
+    }
+    CHECK(t.data_rng().state() == reference.data_rng().state());  // the whole batch's draws, on every shard count
+  }
+}
+
 TEST_CASE("shards that can't be made or shared are refused") {
   GanTrainer<float> t = small_trainer(3);
   SingleProcess one;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <ganlite/ganlite.hpp>
+#include <ganlite/testing/grad_check.hpp>
 #include <ganlite/train/dcgan_trainer.hpp>
 #include <string>
 #include <vector>
@@ -265,4 +266,82 @@ TEST_CASE("the generator's moving average: training unchanged, the recurrence ex
     cfg.generator_ema = bad;
     CHECK_THROWS_AS(DcganTrainer{cfg}, std::invalid_argument);
   }
+}
+
+// G learns through D's view of its images: with augmentation on, the gradient the trainer gives G
+// is the derivative of G's loss with D seeing G's images moved and cut — the step's own draws,
+// taken from the data Rng after the noise and fake classes, the real batch's first.
+TEST_CASE("with augmentation, G's gradient is its loss's derivative through the augmentation, drawn as documented") {
+  constexpr int B = 5, K = small_gan::kClasses;
+  GanConfig c = small_gan::config();
+  c.augment = augmentation_named("translation,cutout");
+  c.objective = hinge_objective();
+  GanTrainer<double> t(c, small_gan::generator<double>, [](Rng& init, Rng& dropout) { return small_gan::discriminator<double>(init, dropout, 0.3); });
+  Rng r(3);
+  Tensor<double> real({B, 4, 4, 2});
+  for (auto& v : real) v = r.uniform() * 2 - 1;
+  std::vector<int> labels(B);
+  for (auto& y : labels) y = static_cast<int>(r.below(K));
+  const Rng::State data0 = t.data_rng().state(), drop0 = t.dropout_rng().state();
+  Sequential<double> g = t.generator().clone(), d = t.discriminator().clone();  // as the step finds them
+  t.train_step(real, labels);
+  std::vector<Tensor<double>> analytic;
+  for (auto* p : t.generator().grads()) analytic.push_back(*p);
+
+  Rng draws(0);
+  draws.set_state(data0);
+  Tensor<double> z({B, small_gan::kNoise});
+  for (auto& v : z) v = draws.normal();
+  std::vector<int> y(B);
+  for (auto& k : y) k = static_cast<int>(draws.below(K));
+  std::vector<AugmentDraw> real_draws, fake_draws;
+  draw_augmentations(c.augment, B, 4, 4, draws, real_draws);
+  draw_augmentations(c.augment, B, 4, 4, draws, fake_draws);
+  CHECK(draws.state() == t.data_rng().state());
+  CHECK(std::memcmp(z.data(), t.last_noise().data(), z.size() * sizeof(double)) == 0);
+  CHECK(y == t.last_fake_labels());
+
+  // D's pass on the real images draws its Dropout masks first; the fakes' pass draws next.
+  Rng dropout(0);
+  d.draw_from(dropout);
+  dropout.set_state(drop0);
+  Tensor<double> moved, joined;
+  augment(c.augment, real_draws.data(), real, moved);
+  join_label_planes(moved, labels, K, joined);
+  d.forward(joined, Mode::Train);
+  const Rng::State drop1 = dropout.state();
+  Tensor<double> g_in;
+  join_one_hot(z, y, K, g_in);
+  auto g_loss = [&] {
+    dropout.set_state(drop1);
+    Tensor<double> fake_moved, fake_joined;
+    augment(c.augment, fake_draws.data(), g.forward(g_in, Mode::Train), fake_moved);
+    join_label_planes(fake_moved, y, K, fake_joined);
+    double s = 0;
+    for (double v : d.forward(fake_joined, Mode::Train)) s += c.objective.loss(v, GanTerm::FakeForG);
+    return s / B;
+  };
+  auto params = g.params();
+  REQUIRE(params.size() == analytic.size());
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    ganlite::gradcheck::GradCheckReport rep = ganlite::gradcheck::compare("G parameter " + std::to_string(k), *params[k], analytic[k], g_loss, r);
+    INFO(rep.text());
+    CHECK(rep.ok);
+  }
+}
+
+TEST_CASE("augmentation needs images: a generator of vectors is refused by name") {
+  GanConfig c;
+  c.noise_dim = 2, c.batch = 4, c.fixed_noise_count = 1, c.augment = augmentation_named("cutout");
+  auto g = [](Rng& init) {
+    Sequential<float> m("points", {2});
+    m.add(Dense<float>(DenseOptions(2, 3), init));
+    return m;
+  };
+  auto d = [](Rng& init, Rng&) {
+    Sequential<float> m("critic", {3});
+    m.add(Dense<float>(DenseOptions(3, 1), init));
+    return m;
+  };
+  CHECK_THROWS_WITH(GanTrainer<float>(c, g, d), doctest::Contains("augmentation (cutout) moves and cuts (H, W, C) images; the generator draws (3,)"));
 }

@@ -121,6 +121,62 @@ TEST_CASE("Conv2D and Conv2DTranspose with 16 channels") {
     }
 }
 
+// W / σ(W) is differentiated through σ with the power iteration's u held fixed (the paper's
+// gradient). A Train pass moves u; the check then runs in Eval mode, where u stays put while the
+// checker moves W, so the function checked is exactly the one backward differentiates.
+TEST_CASE("SpectralNormalization of Dense, Conv2D and Conv2DTranspose: the gradient through sigma") {
+  Rng rng(14);
+  auto check = [&](auto layer, const Shape& input, bool bias) {
+    if (bias)
+      for (auto& v : *layer.params()[1]) v = rng.normal();
+    SpectralNormalization<double> sn(std::move(layer), rng);
+    Tensor<double> x = ::gradcheck::random_tensor(input, rng);
+    sn.forward(x, Mode::Train);
+    CAPTURE(sn.sigma());
+    CHECK(sn.sigma() > 0);
+    check_layer(sn, input, Mode::Eval);
+  };
+  for (bool bias : {true, false}) {
+    CAPTURE(bias);
+    check(Dense<double>(DenseOptions(6, 4).bias(bias), rng), {3, 6}, bias);
+    check(Dense<double>(DenseOptions(7, 1).bias(bias), rng), {2, 7}, bias);  // F = 1: sigma is the norm of W
+    check(Conv2D<double>(Conv2dOptions(2, 3, 3).stride(2).padding(Padding::Same).bias(bias), rng), {2, 5, 6, 2}, bias);
+    check(Conv2DTranspose<double>(Conv2dOptions(3, 2, 3).stride(2).padding(Padding::Same).bias(bias), rng), {2, 3, 3, 3}, bias);
+  }
+}
+
+// The augmentation of what D sees (train/augment.hpp) as a layer with its draws fixed: G's
+// gradient goes back through it, so its backward must be its forward's adjoint.
+namespace {
+class FixedAugmentation : public Layer<double> {
+ public:
+  FixedAugmentation(Augmentation a, std::vector<AugmentDraw> d) : a_(a), draws_(std::move(d)) {}
+  std::string type() const override { return "FixedAugmentation(" + a_.name() + ")"; }
+  Shape output_shape(const Shape& in) const override { return in; }
+  const Tensor<double>& forward(const Tensor<double>& x, Mode) override { return augment(a_, draws_.data(), x, y_), y_; }
+  const Tensor<double>& backward(const Tensor<double>& dy) override { return augment_backward(a_, draws_.data(), dy, dx_), dx_; }
+
+ private:
+  Augmentation a_;
+  std::vector<AugmentDraw> draws_;
+  Tensor<double> y_, dx_;
+};
+}  // namespace
+
+TEST_CASE("augmentation (translation, cutout, both): its backward is its forward's adjoint") {
+  for (const char* name : {"translation", "cutout", "translation,cutout"})
+    for (Shape image : {Shape{8, 8, 2}, Shape{9, 7, 1}}) {
+      CAPTURE(name);
+      CAPTURE(shape_str(image));
+      Rng rng(15);
+      const Augmentation a = augmentation_named(name);
+      std::vector<AugmentDraw> draws;
+      draw_augmentations(a, 6, image[0], image[1], rng, draws);
+      FixedAugmentation layer(a, draws);
+      check_layer(layer, {6, image[0], image[1], image[2]});
+    }
+}
+
 TEST_CASE("MaxPool2D: same and valid, overlapping windows") {
   MaxPool2D<double> a(2, 2, Padding::Same);
   check_layer(a, {2, 7, 6, 3});

@@ -125,7 +125,11 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
   app.add_option("--out", o.out_dir, "Output folder for images, checkpoints, losses, the GIF and index.html")->capture_default_str();
   app.add_option("--epochs", o.epochs, "Epochs to train")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 60000));
-  app.add_option("--lr", o.lr, "Adam learning rate, both networks")->capture_default_str()->check(examples::finite_in(1e-12, 1.0));
+  app.add_option("--recipe", o.recipe, "Whole training settings by name: seed (the tutorial's), paper (the DCGAN paper's Adam), best "
+                                        "(docs/results.md); each flag below given beside it overrides it")
+      ->capture_default_str()->check(CLI::IsMember({"seed", "paper", "best"}));
+  app.add_option("--lr", o.lr, "Adam learning rate, both networks (D's: --d-lr)")->capture_default_str()->check(examples::finite_in(1e-12, 1.0));
+  app.add_option("--d-lr", o.d_lr, "D's own Adam learning rate (TTUR; default: --lr)")->check(examples::finite_in(1e-12, 1.0));
   app.add_option("--beta1", o.beta1, "Adam beta1, both networks")->capture_default_str()->check(examples::finite_in(0.0, 0.999999));
   app.add_option("--seed", o.seed, "Random seed (weights, noise, shuffling, dropout)")->capture_default_str()->check(examples::unsigned_64());
   app.add_option("--threads", o.threads, "Threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
@@ -139,6 +143,19 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
       ->capture_default_str()->check(examples::finite_in(0.0, 0.999999));
   app.add_option("--loss", o.loss, "The GAN objective: bce (the seed's BCE with logits), hinge or least-squares")
       ->capture_default_str()->check(CLI::IsMember({"bce", "hinge", "least-squares"}));
+  app.add_flag("--spectral-norm,!--no-spectral-norm", o.spectral_norm, "Spectrally normalize D's Conv2D and Dense layers (Miyato et al. 2018)");
+  app.add_option("--augment", o.augment, "Augment every image D sees, real and fake (DiffAugment): translation, cutout, "
+                                         "translation,cutout or none")
+      ->capture_default_str()->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            try {
+              v = ganlite::augmentation_named(v).name();  // one name for one setting
+              return "";
+            } catch (const std::invalid_argument& e) {
+              return e.what();
+            }
+          },
+          "none|translation|cutout|translation,cutout"));
   app.add_flag("--conditional", o.conditional, "Condition both networks on the class (10x10 grid per epoch: row r draws class r)");
   auto* resume = app.add_flag("--resume", o.resume, "Continue the run in --out from its newest good checkpoint");
   app.add_flag("--restart", o.restart, "Start over in an --out that holds an earlier run: deletes that run's files first")->excludes(resume);
@@ -178,6 +195,7 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
   app.require_subcommand(0, 1);
 
   if (const int parsed = examples::parse_command_line(app, argc, argv); parsed >= 0) return parsed;
+  mnist_dcgan::apply_recipe(o, [&](const char* flag) { return app.count(flag) > 0; });
   for (int d : digit) s.classes.push_back(std::to_string(d));
   for (char c : digits) s.classes.push_back(std::string(1, c));
   std::unique_ptr<Communicator> processes;  // training: this process, or those of mpirun

@@ -80,10 +80,7 @@ inline int run_training(TrainOptions o, Communicator& comm, const LoopHooks<floa
   memory_need = memory_note(o, count);
   check_shards(o, count, comm.size());
 
-  DcganConfig config;
-  config.seed = o.seed, config.learning_rate = o.lr, config.beta1 = o.beta1, config.batch = o.batch, config.shards = o.shards;
-  config.generator_ema = o.ema;
-  config.objective = o.loss;
+  DcganConfig config = dcgan_config_of(o);
   if (o.conditional) config.class_names = class_names_for(ds), config.classes = static_cast<int>(config.class_names.size());
   DcganTrainer trainer(config);
   run->describe_data(std::to_string(count) + " images from " + o.data_dir, run_settings(o, count, num_threads(), gemm_kernel_name(active_gemm_kernel())));

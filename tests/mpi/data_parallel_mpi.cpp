@@ -3,7 +3,9 @@
 // with 4 shards over the processes leaves, on every process, the same bits — weights, BatchNorm
 // statistics, Adam moments, Rngs — as the frozen data-parallel step of before the step was
 // written once (tests/reference/data_parallel_reference.hpp) with 4 shards in one process, which
-// each process also computes by itself here. Exit 0 when they agree, 1 (naming the first tensor
+// each process also computes by itself here. Then the same with augmentation (translation and
+// cutout) and a spectrally normalized D: 4 shards over the processes as 4 shards in one process,
+// bit for bit (every process draws the whole batch's augmentations). Exit 0 when they agree, 1 (naming the first tensor
 // that differs) if not.
 #include <cstdio>
 #include <cstring>
@@ -56,6 +58,26 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: the Rngs differ from one process's\n", comm.who().c_str());
     ++failures;
   }
-  if (!failures && comm.rank() == 0) std::printf("4 shards on %d processes: the same bits as the reference step in one process\n", comm.size());
+  GanConfig aug = c;
+  aug.augment = augmentation_named("translation,cutout");
+  auto sn_d = [](Rng& init, Rng& dropout) { return small_gan::discriminator<float>(init, dropout, 0.3, true); };
+  GanTrainer<float> alone(aug, small_gan::generator<float>, sn_d), together(aug, small_gan::generator<float>, sn_d);
+  alone.shard(one, 4);
+  together.shard(comm, 4);
+  train([&](const Tensor<float>& x, const std::vector<int>& y) { alone.train_step(x, y); });
+  train([&](const Tensor<float>& x, const std::vector<int>& y) { together.train_step(x, y); });
+  const auto p = test_state::of(alone), q = test_state::of(together);
+  for (std::size_t k = 0; k < p.size(); ++k)
+    if (p[k].size() != q[k].size() || std::memcmp(p[k].data(), q[k].data(), p[k].size() * sizeof(float)) != 0) {
+      std::fprintf(stderr, "%s: with augmentation and spectral normalization, tensor %zu differs from one process's\n", comm.who().c_str(), k);
+      ++failures;
+    }
+  if (alone.data_rng().state() != together.data_rng().state()) {
+    std::fprintf(stderr, "%s: with augmentation, the data Rng differs from one process's\n", comm.who().c_str());
+    ++failures;
+  }
+  if (!failures && comm.rank() == 0)
+    std::printf("4 shards on %d processes: the same bits as the reference step in one process, and with augmentation and spectral normalization "
+                "as 4 shards in one process\n", comm.size());
   return failures ? 1 : 0;
 }

@@ -19,6 +19,11 @@ class KernelLayer : public Layer<T> {
   std::vector<Tensor<T>*> params() override { return has_bias_ ? std::vector<Tensor<T>*>{&w_, &b_} : std::vector<Tensor<T>*>{&w_}; }
   std::vector<Tensor<T>*> grads() override { return has_bias_ ? std::vector<Tensor<T>*>{&dw_, &db_} : std::vector<Tensor<T>*>{&dw_}; }
   std::vector<std::string> param_names() override { return has_bias_ ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"}; }
+  // The kernel the layer computes with and its gradient (a wrapper such as SpectralNormalization
+  // writes the one and reads the other).
+  Tensor<T>& kernel() { return w_; }
+  Tensor<T>& kernel_gradient() { return dw_; }
+  bool has_bias() const { return has_bias_; }
 
  protected:
   KernelLayer(const Shape& kernel, int bias_size, bool has_bias, Rng& rng) : has_bias_(has_bias), w_(kernel), dw_(kernel) {

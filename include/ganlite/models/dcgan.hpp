@@ -10,6 +10,9 @@
 // discriminator: x (28,28,1) -> Conv2D 64 5x5 s2 -> LeakyReLU -> Dropout 0.3
 //                -> Conv2D 128 5x5 s2 -> LeakyReLU -> Dropout 0.3 -> Flatten -> Dense 1 (logit)
 //                212,865 parameters.
+//                With spectral_norm, each Conv2D and the Dense are spectrally normalized
+//                (layers/spectral_norm.hpp; Miyato et al. 2018): the same parameters, and a
+//                power-iteration vector each (64, 128 and 1 numbers).
 #pragma once
 #include "../layers/activations.hpp"
 #include "../layers/batchnorm.hpp"
@@ -18,6 +21,7 @@
 #include "../layers/dense.hpp"
 #include "../layers/dropout.hpp"
 #include "../layers/reshape.hpp"
+#include "../layers/spectral_norm.hpp"
 #include "sequential.hpp"
 
 namespace ganlite {
@@ -49,17 +53,24 @@ Sequential<T> make_generator(Rng& init_rng, int noise_dim = kNoiseDim) {
 // dropout_rate is the seed's 0.3; the reference comparison with PyTorch sets 0 (no random masks).
 // in_channels: 1, or 1 + K when the image comes with K label planes (a conditional GAN).
 template <class T>
-Sequential<T> make_discriminator(Rng& init_rng, Rng& dropout_rng, double dropout_rate = 0.3, int in_channels = 1) {
+Sequential<T> make_discriminator(Rng& init_rng, Rng& dropout_rng, double dropout_rate = 0.3, int in_channels = 1, bool spectral_norm = false) {
   Sequential<T> d("discriminator", {28, 28, in_channels});
+  // Each layer's power-iteration vector is drawn right after its kernel.
+  auto add = [&](auto layer) {
+    if (spectral_norm)
+      d.add(SpectralNormalization<T>(std::move(layer), init_rng));
+    else
+      d.add(std::move(layer));
+  };
   int channels = in_channels;
   for (int filters : {64, 128}) {
-    d.add(Conv2D<T>(Conv2dOptions(channels, filters, 5).stride(2).padding(Padding::Same), init_rng));
+    add(Conv2D<T>(Conv2dOptions(channels, filters, 5).stride(2).padding(Padding::Same), init_rng));
     d.add(LeakyReLU<T>());
     d.add(Dropout<T>(dropout_rate, dropout_rng));
     channels = filters;
   }
   d.add(Flatten<T>());
-  d.add(Dense<T>(DenseOptions(7 * 7 * 128, 1), init_rng));
+  add(Dense<T>(DenseOptions(7 * 7 * 128, 1), init_rng));
   return d;
 }
 

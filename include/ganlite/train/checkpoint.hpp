@@ -1,7 +1,8 @@
 // ganlite/train/checkpoint.hpp — the seed DCGAN's checkpoint.
 //
 // Versions 4 and 5 are gan_checkpoint.hpp's archive (settings and named tensors) with the model settings
-//   model "dcgan" (the seed's layers, models/dcgan.hpp), dropout, class_names (comma-separated)
+//   model "dcgan" (the seed's layers, models/dcgan.hpp), dropout, class_names (comma-separated),
+//   shards, and spectral_norm = 1 when D is spectrally normalized (absent: it is not)
 // so reading one builds the right model by itself (read_checkpoint_config), and loading it into
 // another model says what differs. Versions 1 to 3 (a fixed header, then the tensors in order;
 // below) still load, as the seed model.
@@ -23,7 +24,9 @@ inline constexpr int kMaxDcganClasses = 256;
 inline ModelSettings dcgan_model_settings(const DcganConfig& k) {
   std::string names;
   for (const auto& n : k.class_names) names += (names.empty() ? "" : ",") + n;
-  return {{"model", "dcgan"}, {"dropout", exact_number(k.dropout)}, {"class_names", names}, {"shards", std::to_string(k.shards)}};
+  ModelSettings m = {{"model", "dcgan"}, {"dropout", exact_number(k.dropout)}, {"class_names", names}, {"shards", std::to_string(k.shards)}};
+  if (k.spectral_norm) m["spectral_norm"] = "1";  // said only when on, so files from before it compare equal
+  return m;
 }
 
 // The settings that shape a DCGAN run's numbers, where saved and now differ: the trainer's
@@ -31,14 +34,15 @@ inline ModelSettings dcgan_model_settings(const DcganConfig& k) {
 inline SettingDifferences dcgan_settings_differences(const DcganConfig& saved, const DcganConfig& now) {
   SettingDifferences d = gan_config_differences(dcgan_gan_config(saved), dcgan_gan_config(now));
   add_difference(d, "shards", std::to_string(saved.shards), std::to_string(now.shards));
+  add_difference(d, "spectral normalization", saved.spectral_norm ? "on" : "off", now.spectral_norm ? "on" : "off");
   return d;
 }
 
-// A DCGAN setting as DcganConfig has it: one learning rate and beta1 for both networks, and the
-// fixed noise vectors follow from the classes (so they go unsaid).
+// A DCGAN setting as DcganConfig has it: one learning rate (D's may be its own) and one beta1 for
+// both networks, and the fixed noise vectors follow from the classes (so they go unsaid).
 inline std::string dcgan_setting_name(const std::string& setting) {
-  for (const char* shared : {"learning rate", "beta1"})
-    if (setting == std::string("generator ") + shared || setting == std::string("discriminator ") + shared) return shared;
+  if (setting == "generator learning rate") return "learning rate";
+  if (setting == "generator beta1" || setting == "discriminator beta1") return "beta1";
   return setting == "fixed noise vectors" ? "" : setting;
 }
 
@@ -58,13 +62,19 @@ DcganConfig dcgan_config_of(const GanCheckpointInfo& g, Fail fail) {
   if (g.config.noise_dim != kNoiseDim) fail("has noise_dim " + std::to_string(g.config.noise_dim) + "; the DCGAN takes " + std::to_string(kNoiseDim));
   const AdamConfig& a = g.config.generator_adam;
   const AdamConfig& b = g.config.discriminator_adam;
-  if (a.learning_rate != b.learning_rate || a.beta1 != b.beta1 || a.beta2 != 0.999 || b.beta2 != 0.999 || a.epsilon != 1e-7 || b.epsilon != 1e-7)
-    fail("has Adam settings the DCGAN trainer does not use (one learning rate and beta1 for both networks, beta2 0.999, epsilon 1e-07)");
+  if (a.beta1 != b.beta1 || a.beta2 != 0.999 || b.beta2 != 0.999 || a.epsilon != 1e-7 || b.epsilon != 1e-7)
+    fail("has Adam settings the DCGAN trainer does not use (one beta1 for both networks, beta2 0.999, epsilon 1e-07)");
   DcganConfig k;
   k.seed = g.config.seed;
   k.batch = g.config.batch;
   k.learning_rate = a.learning_rate;
+  k.discriminator_learning_rate = b.learning_rate == a.learning_rate ? 0 : b.learning_rate;
   k.beta1 = a.beta1;
+  k.augment = g.config.augment.name();
+  if (g.model.count("spectral_norm")) {
+    if (setting("spectral_norm") != "1") fail("setting spectral_norm = \"" + setting("spectral_norm") + "\" is not 1 (on; absent: off)");
+    k.spectral_norm = true;
+  }
   const std::string& dropout = setting("dropout");
   char* end = nullptr;
   k.dropout = std::strtod(dropout.c_str(), &end);

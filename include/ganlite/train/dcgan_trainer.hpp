@@ -27,6 +27,9 @@ struct DcganConfig {
   int shards = 1;  // the batch's shards in data-parallel training (dist/); they shape its rounding
   double generator_ema = 0;  // 0: none; a in (0, 1): keep G's moving average (gan_trainer.hpp)
   std::string objective = "bce";  // the loss pair by name (gan_objective.hpp): bce (the seed's), hinge, least-squares
+  double discriminator_learning_rate = 0;  // D's own (TTUR, Heusel et al. 2017); 0: learning_rate
+  bool spectral_norm = false;  // D's Conv2D and Dense layers spectrally normalized (models/dcgan.hpp)
+  std::string augment = "none";  // what D sees, moved and cut (augment.hpp): none, translation, cutout, translation,cutout
 };
 
 // The seed's networks for this configuration, as GanTrainer builds them.
@@ -34,7 +37,9 @@ inline GanTrainer<float>::MakeGenerator dcgan_generator_factory(const DcganConfi
   return [k = c.classes](Rng& init) { return make_generator<float>(init, kNoiseDim + k); };
 }
 inline GanTrainer<float>::MakeDiscriminator dcgan_discriminator_factory(const DcganConfig& c) {
-  return [rate = c.dropout, k = c.classes](Rng& init, Rng& dropout) { return make_discriminator<float>(init, dropout, rate, 1 + k); };
+  return [rate = c.dropout, k = c.classes, sn = c.spectral_norm](Rng& init, Rng& dropout) {
+    return make_discriminator<float>(init, dropout, rate, 1 + k, sn);
+  };
 }
 
 inline GanConfig dcgan_gan_config(const DcganConfig& c) {
@@ -43,9 +48,11 @@ inline GanConfig dcgan_gan_config(const DcganConfig& c) {
   g.noise_dim = kNoiseDim;
   g.batch = c.batch;
   g.generator_adam = g.discriminator_adam = AdamConfig{c.learning_rate, c.beta1, 0.999, 1e-7};
+  if (c.discriminator_learning_rate > 0) g.discriminator_adam.learning_rate = c.discriminator_learning_rate;
   g.classes = c.classes;
   g.generator_ema = c.generator_ema;
   g.objective = objective_named(c.objective);
+  g.augment = augmentation_named(c.augment);
   g.fixed_noise_count = c.classes > 0 ? 10 : 16;  // a K x 10 grid (one hand per column), or the seed's 4 x 4
   return g;
 }

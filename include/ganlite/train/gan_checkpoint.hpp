@@ -8,6 +8,7 @@
 //   the trainer's     kind = checkpoint; noise_dim, classes, seed, batch; per network (generator_, discriminator_)
 //                     learning_rate, beta1, beta2, epsilon and adam_step; generator_ema (files
 //                     from before it: 0); objective (the loss pair's name; before it: bce);
+//                     augment (augment.hpp's name for it; before it: none);
 //                     epoch, step_in_epoch, epoch_start_rng, data_rng, dropout_rng; data_images,
 //                     data_fingerprint
 // and the tensors by path (Sequential::named_state): generator/<layer>/<tensor> (say
@@ -98,7 +99,7 @@ struct Settings {
 inline bool is_trainer_setting(const std::string& key) {
   static const std::set<std::string> keys = {
       "noise_dim", "classes", "seed", "batch", "epoch", "step_in_epoch", "epoch_start_rng", "data_rng", "dropout_rng", "data_images",
-      "data_fingerprint", "objective", "kind", "learning_rate", "beta1", "beta2", "epsilon"};
+      "data_fingerprint", "objective", "augment", "kind", "learning_rate", "beta1", "beta2", "epsilon"};
   for (const char* net : {"generator_", "discriminator_"})
     if (key.compare(0, std::char_traits<char>::length(net), net) == 0) return true;
   return keys.count(key) > 0;
@@ -128,6 +129,13 @@ inline GanCheckpointInfo gan_info_of(const Archive& c, const ByteReader& r) {
   const std::string objective = c.settings.count("objective") ? s.text("objective") : "bce";
   if (objective.empty()) r.fail("setting objective is empty");
   g.objective = known_objective(objective) ? objective_named(objective) : GanObjective{objective, {}, {}};
+  if (c.settings.count("augment")) {  // files from before augmentation: none
+    try {
+      g.augment = augmentation_named(s.text("augment"));
+    } catch (const std::invalid_argument& e) {
+      r.fail(std::string("setting augment: ") + e.what());
+    }
+  }
   if (!(g.generator_ema >= 0 && g.generator_ema < 1)) r.fail("setting generator_ema = \"" + s.text("generator_ema") + "\" is not a decay in [0, 1)");
   const Tensor<float>* fixed = c.find("fixed_noise");
   if (!fixed || fixed->rank() != 2) r.fail("has no fixed_noise tensor of rank 2");
@@ -237,6 +245,7 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   }
   c.set("generator_ema", exact_number(g.generator_ema));
   c.set("objective", g.objective.name);
+  c.set("augment", g.augment.name());
   c.set("epoch", std::to_string(position.cursor.epoch));
   c.set("step_in_epoch", std::to_string(position.cursor.step_in_epoch));
   c.set("epoch_start_rng", detail::rng_text(position.cursor.epoch_start));

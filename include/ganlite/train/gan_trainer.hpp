@@ -21,6 +21,9 @@
 // step and any one snapshot is a draw from that circle; the average sits nearer its middle
 // (Yazıcı et al. 2019). a = 0.999 averages over about the last thousand steps.
 // The loss pair is a part (gan_objective.hpp): GanConfig::objective, the seed's BCE by default.
+// With GanConfig::augment (augment.hpp, DiffAugment) every image D sees, real or fake, is first
+// moved and cut by draws from the data Rng (the real batch's, then the fakes', after the noise);
+// G's gradient comes back through the same augmentation of its images.
 //
 // Data parallelism is a way to run this same step (shard(), dist/shards.hpp): the batch is cut
 // into S shards over the processes of a Communicator, each run by a copy of G and D (the
@@ -48,6 +51,7 @@
 #include "../models/sharded_pass.hpp"
 #include "../optim/adam.hpp"
 #include "../rng.hpp"
+#include "augment.hpp"
 #include "conditioning.hpp"
 #include "gan_objective.hpp"
 
@@ -63,6 +67,7 @@ struct GanConfig {
   int fixed_noise_count = 16;  // the noise vectors of the per-epoch samples
   double generator_ema = 0;    // 0: none; a in (0, 1): keep G's moving average with decay a
   GanObjective objective = bce_objective();  // the loss pair (gan_objective.hpp)
+  Augmentation augment;  // of what D sees (augment.hpp); none by default
 };
 
 struct StepStats {
@@ -168,6 +173,8 @@ class GanTrainer {
       fake_labels_.resize(B);
       for (auto& y : fake_labels_) y = static_cast<int>(data_rng_.below(static_cast<std::uint64_t>(K)));
     }
+    if (cfg_.augment.any())
+      for (auto* draws : {&real_draws_, &fake_draws_}) draw_augmentations(cfg_.augment, B, image_shape_[0], image_shape_[1], data_rng_, *draws);
     batch_ = B;
     shard_inputs(real, labels);
     for (auto* nets : {&g_copies_, &d_copies_})
@@ -175,7 +182,7 @@ class GanTrainer {
     StepStats s;
 
     const std::vector<const Tensor<T>*> fakes = forward(g_copies_, g_in_, Mode::Train);
-    for (int j = 0; j < L; ++j) fake_in_[j] = &discriminator_input(*fakes[j], fake_y_[j], fake_join_[j]);
+    for (int j = 0; j < L; ++j) fake_in_[j] = &discriminator_input(augmented(fakes[j], fake_draws_, j, fake_aug_[j]), fake_y_[j], fake_join_[j]);
     // D on real images, then on fakes: both gradients into D's parameters.
     const std::vector<const Tensor<T>*> real_logits = forward(d_copies_, real_in_, Mode::Train);
     double d_loss = losses(real_logits, GanTerm::RealForD, &s.d_real);
@@ -191,6 +198,9 @@ class GanTrainer {
       std::vector<const Tensor<T>*> d_input = backward(d_copies_, pointers(dlogits_));
       if (K > 0)
         for (int j = 0; j < L; ++j) image_channels(*d_input[j], image_channels_, d_image_[j]), d_input[j] = &d_image_[j];
+      if (cfg_.augment.any())
+        for (int j = 0; j < L; ++j)
+          augment_backward(cfg_.augment, fake_draws_.data() + shards_.rows(j, batch_).first, *d_input[j], d_unaugmented_[j]), d_input[j] = &d_unaugmented_[j];
       backward(g_copies_, d_input);
     }
     if (!shards_.whole()) {
@@ -315,7 +325,8 @@ class GanTrainer {
   // classes asked of G; where each copy's rows sit in the batch. One shard: the whole tensors.
   void shard_inputs(const Tensor<T>& real, const std::vector<int>& labels) {
     const int L = shards_.local(), K = cfg_.classes;
-    for (auto* v : {&g_rows_, &real_rows_, &g_join_, &real_join_, &fake_join_, &d_image_, &dlogits_}) v->resize(static_cast<std::size_t>(L));
+    for (auto* v : {&g_rows_, &real_rows_, &g_join_, &real_join_, &fake_join_, &d_image_, &dlogits_, &real_aug_, &fake_aug_, &d_unaugmented_})
+      v->resize(static_cast<std::size_t>(L));
     g_in_.resize(static_cast<std::size_t>(L));
     real_in_.resize(static_cast<std::size_t>(L));
     fake_in_.resize(static_cast<std::size_t>(L));
@@ -337,8 +348,15 @@ class GanTrainer {
         fake_y_[j].assign(fake_labels_.begin() + r0, fake_labels_.begin() + r1);
       }
       g_in_[j] = &generator_input(*z, fake_y_[j], g_join_[j]);
-      real_in_[j] = &discriminator_input(*x, real_y_[j], real_join_[j]);
+      real_in_[j] = &discriminator_input(augmented(x, real_draws_, j, real_aug_[j]), real_y_[j], real_join_[j]);
     }
+  }
+
+  // Shard j's images as D sees them: augmented by their rows' draws (into buffer), or as they are.
+  const Tensor<T>& augmented(const Tensor<T>* images, const std::vector<AugmentDraw>& draws, int j, Tensor<T>& buffer) {
+    if (!cfg_.augment.any()) return *images;
+    augment(cfg_.augment, draws.data() + shards_.rows(j, batch_).first, *images, buffer);
+    return buffer;
   }
 
   static void rows_of(const Tensor<T>& t, long r0, long r1, Tensor<T>& out) {
@@ -443,6 +461,9 @@ class GanTrainer {
                                            std::to_string(K) + " label planes)"
                                      : std::string()));
     image_channels_ = K ? image_shape_[2] : 0;
+    if (cfg_.augment.any() && image_shape_.size() != 3)
+      throw std::invalid_argument("GanTrainer: augmentation (" + cfg_.augment.name() + ") moves and cuts (H, W, C) images; the generator draws " +
+                                  shape_str(image_shape_));
   }
 
   const Tensor<T>& generator_input(const Tensor<T>& z, const std::vector<int>& labels, Tensor<T>& buffer) {
@@ -476,7 +497,8 @@ class GanTrainer {
   std::vector<std::unique_ptr<Rng>> copy_dropout_;
   std::unique_ptr<ShardedPass<T>> pass_;
   long batch_ = 0;
-  std::vector<Tensor<T>> g_rows_, real_rows_, g_join_, real_join_, fake_join_, d_image_, dlogits_;
+  std::vector<Tensor<T>> g_rows_, real_rows_, g_join_, real_join_, fake_join_, d_image_, dlogits_, real_aug_, fake_aug_, d_unaugmented_;
+  std::vector<AugmentDraw> real_draws_, fake_draws_;  // the whole batch's (augment.hpp)
   std::vector<const Tensor<T>*> g_in_, real_in_, fake_in_;
   std::vector<std::vector<int>> real_y_, fake_y_;
   std::vector<double> loss_parts_;
