@@ -5,9 +5,14 @@
 // (kernels/conv_by_position.hpp) skip the products with padding zeros that im2col counts.
 // BM_Layer/<net>/<index>_<name>/<fwd|bwd>: each layer of both networks at batch 256, with the
 // input it sees in training.
+// BM_StepWith/<ingredient>: the step of BM_TrainStep/256 with one of the ingredients of
+// docs/results.md's ablation on (hinge, least-squares, spectral-norm, augment, ema, d-lr), the
+// recipe best (all of them), or none (the seed's step); compare them within one run, e.g.
+//   ganlite_bench --benchmark_filter=BM_StepWith --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 #include <benchmark/benchmark.h>
 
 #include <ganlite/ganlite.hpp>
+#include <ganlite/train/dcgan_recipe.hpp>
 #include <ganlite/train/dcgan_trainer.hpp>
 #include <string>
 
@@ -47,6 +52,31 @@ void BM_TrainStep(benchmark::State& st) {
   st.counters["GFLOPS"] = benchmark::Counter(step_gemm_flops(b), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
   st.counters["img/s"] = benchmark::Counter(b, benchmark::Counter::kIsIterationInvariantRate);
 }
+// The ablation's ingredients, one at a time (scripts/step_costs.sh runs them side by side).
+void register_ingredient_benchmarks() {
+  const std::pair<const char*, void (*)(DcganConfig&)> ingredients[] = {
+      {"none", [](DcganConfig&) {}},
+      {"hinge", [](DcganConfig& c) { c.objective = "hinge"; }},
+      {"least-squares", [](DcganConfig& c) { c.objective = "least-squares"; }},
+      {"spectral-norm", [](DcganConfig& c) { c.spectral_norm = true; }},
+      {"augment", [](DcganConfig& c) { c.augment = "translation,cutout"; }},
+      {"ema", [](DcganConfig& c) { c.generator_ema = 0.999; }},
+      {"d-lr", [](DcganConfig& c) { c.discriminator_learning_rate = 4e-4; }},
+      {"best", [](DcganConfig& c) { c = dcgan_recipe("best", c); }},
+  };
+  for (const auto& [name, set] : ingredients)
+    benchmark::RegisterBenchmark((std::string("BM_StepWith/") + name).c_str(), [set = set](benchmark::State& st) {
+      DcganConfig c{1, 1e-4, 0.9, 256, 0.3, 0, {}, 1};
+      set(c);
+      DcganTrainer t(c);
+      Rng rng(3);
+      const Tensor<float> real = random_batch(256, rng);
+      t.train_step(real);
+      for (auto _ : st) benchmark::DoNotOptimize(t.train_step(real));
+    })->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+}
+const bool ingredients_registered = (register_ingredient_benchmarks(), true);
+
 BENCHMARK(BM_TrainStep)->Arg(32)->Arg(64)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
 // Per-layer timings: run the network forward once to get each layer's real input, then time

@@ -137,6 +137,10 @@ TEST_CASE("resume refuses other settings or other data, with both values in full
       {"--batch 32", "--batch 64 in the checkpoint, 32 now"},
       {"--limit 256", "was trained on 320 images, this run has 256"},
       {"--loss hinge", "--loss bce in the checkpoint, hinge now"},
+      {"--spectral-norm", "--spectral-norm off in the checkpoint, on now"},
+      {"--augment cutout", "--augment none in the checkpoint, cutout now"},
+      {"--d-lr 4e-4", "--d-lr 0.0001 in the checkpoint, 0.0004 now"},
+      {"--recipe paper", "--lr 0.0001 in the checkpoint, 0.0002 now"},
   };
   int i = 0;
   for (const auto& c : cases) {
@@ -153,6 +157,28 @@ TEST_CASE("resume refuses other settings or other data, with both values in full
     CHECK(slurp(log).find("was trained on other training files (fingerprint ") != std::string::npos);
   }
   CHECK_FALSE(exists(out + "/checkpoint_epoch_0002.ckpt"));
+}
+
+TEST_CASE("a recipe names the whole settings, a flag beside it overrides it, and the checkpoint and report say them all") {
+  const std::string out = fresh_dir("recipe");
+  REQUIRE(train(out, "--epochs 1 --recipe best --no-spectral-norm --augment translation", out + "/../recipe.log") == 0);
+  const std::string log = out + "/../recipe_inspect.log";
+  REQUIRE(e2e::run(kBinary, "inspect " + out + "/checkpoint_epoch_0001.ckpt", log) == 0);
+  const std::string listing = slurp(log);
+  for (const char* said : {"objective = hinge", "augment = translation\n", "generator_learning_rate = 0.0002", "discriminator_learning_rate = 0.0004",
+                           "generator_beta1 = 0.5", "generator_ema = 0.999"}) {
+    CAPTURE(said);
+    CHECK(listing.find(said) != std::string::npos);
+  }
+  CHECK(listing.find("spectral_norm") == std::string::npos);  // --no-spectral-norm overrode the recipe
+  const std::string page = slurp(out + "/index.html");
+  CHECK(page.find("best (--recipe") != std::string::npos);
+  CHECK(page.find("0.0002 for G, 0.0004 for D (--d-lr)") != std::string::npos);
+  CHECK(page.find("sees images augmented by translation (--augment)") != std::string::npos);
+  // The same flags resume it; the recipe alone (spectral normalization back on) is refused.
+  CHECK(train(out, "--epochs 2 --resume --recipe best --no-spectral-norm --augment translation", out + "/../recipe2.log") == 0);
+  CHECK(train(out, "--epochs 3 --resume --recipe best", out + "/../recipe3.log") == 2);
+  CHECK(slurp(out + "/../recipe3.log").find("--augment translation in the checkpoint, translation,cutout now") != std::string::npos);
 }
 
 TEST_CASE("resume skips damaged checkpoints, newest first, saying which and why, and continues the run exactly") {

@@ -40,13 +40,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <chrono>
 #include <vector>
 
 #include "../dist/shards.hpp"
+#include "../models/model_source.hpp"
 #include "../models/sequential.hpp"
 #include "../models/sharded_pass.hpp"
 #include "../optim/adam.hpp"
@@ -282,26 +282,13 @@ class GanTrainer {
 
 
  private:
-  // Factories for models a user built: the model itself the first time (the trainer's own
-  // network), clones of it afterwards (G's moving average, the data-parallel copies, whose state
-  // is then set from the trainer's); D's draw from the dropout Rng given.
-  struct ModelSource {
-    explicit ModelSource(Sequential<T> m) : prototype(m.clone()), first(std::move(m)) {}
-    Sequential<T> next() {
-      if (!first) return prototype.clone();
-      Sequential<T> m = std::move(*first);
-      first.reset();
-      return m;
-    }
-    Sequential<T> prototype;
-    std::optional<Sequential<T>> first;
-  };
+  // Factories for models a user built (models/model_source.hpp); D's draw from the dropout Rng given.
   static MakeGenerator generator_source(Sequential<T> model) {
-    auto src = std::make_shared<ModelSource>(std::move(model));
+    auto src = std::make_shared<ModelSource<T>>(std::move(model));
     return [src](Rng& /*init*/) { return src->next(); };
   }
   static MakeDiscriminator discriminator_source(Sequential<T> model) {
-    auto src = std::make_shared<ModelSource>(std::move(model));
+    auto src = std::make_shared<ModelSource<T>>(std::move(model));
     return [src](Rng& /*init*/, Rng& dropout) {
       Sequential<T> m = src->next();
       m.draw_from(dropout);
