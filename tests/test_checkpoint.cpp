@@ -330,10 +330,7 @@ TEST_CASE("spectral normalization, augmentation and D's own learning rate are se
         std::string::npos);
 
   // Files from before these settings read as without them; a bad augmentation is named.
-  const std::string data = read_file(path);
-  ByteReader r(data, path);
-  read_archive_preamble(r, data.size());
-  Archive rec = read_archive_body(r);
+  Archive rec = read_archive(path);
   rec.set("augment", "flip");
   write_archive(path + ".bad", rec);
   const std::string err = error_of([&] { read_checkpoint_config(path + ".bad"); });

@@ -62,6 +62,20 @@ void check_same_bits(GanTrainer<float>& a, GanTrainer<float>& b) {
   CHECK(a.dropout_rng().state() == b.dropout_rng().state());
 }
 
+// Each tensor of `got` equals `want`'s to float rounding: max |difference| <= 1e-6 * max(1, max |value|).
+void check_close(const std::vector<Tensor<float>>& got, const std::vector<Tensor<float>>& want, int shards) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    double err = 0, scale = 1;
+    for (std::size_t i = 0; i < want[k].size(); ++i) {
+      err = std::max(err, static_cast<double>(std::abs(got[k][i] - want[k][i])));
+      scale = std::max(scale, static_cast<double>(std::abs(want[k][i])));
+    }
+    INFO(shards << " shards, tensor " << k << ": max difference " << err);
+    CHECK(err <= 1e-6 * scale);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("1, 2 and 4 shards: the step as the frozen data-parallel reference makes it, bit for bit (with G's average too)") {
@@ -130,16 +144,7 @@ TEST_CASE("2 and 4 shards make the one-shard step to float rounding (synchronize
     SingleProcess one;
     t.shard(one, shards);
     for (const auto& b : data) t.train_step(b.images, b.labels);
-    const auto got = test_state::of(t);
-    for (std::size_t k = 0; k < want.size(); ++k) {
-      double err = 0, scale = 1;
-      for (std::size_t i = 0; i < want[k].size(); ++i) {
-        err = std::max(err, static_cast<double>(std::abs(got[k][i] - want[k][i])));
-        scale = std::max(scale, static_cast<double>(std::abs(want[k][i])));
-      }
-      INFO(shards << " shards, tensor " << k << ": max difference " << err);
-      CHECK(err <= 1e-6 * scale);
-    }
+    check_close(test_state::of(t), want, shards);
     CHECK(t.dropout_rng().state() == reference.dropout_rng().state());
     CHECK(t.data_rng().state() == reference.data_rng().state());
   }
@@ -158,17 +163,7 @@ TEST_CASE("with augmentation and a spectrally normalized D, 2 and 4 shards make 
     SingleProcess one;
     t.shard(one, shards);
     for (const auto& b : data) t.train_step(b.images, b.labels);
-    const auto got = test_state::of(t);
-    REQUIRE(got.size() == want.size());
-    for (std::size_t k = 0; k < want.size(); ++k) {
-      double err = 0, scale = 1;
-      for (std::size_t i = 0; i < want[k].size(); ++i) {
-        err = std::max(err, static_cast<double>(std::abs(got[k][i] - want[k][i])));
-        scale = std::max(scale, static_cast<double>(std::abs(want[k][i])));
-      }
-      INFO(shards << " shards, tensor " << k << ": max difference " << err);
-      CHECK(err <= 1e-6 * scale);
-    }
+    check_close(test_state::of(t), want, shards);
     CHECK(t.data_rng().state() == reference.data_rng().state());  // the whole batch's draws, on every shard count
   }
 }
