@@ -312,6 +312,7 @@ TEST_CASE("spectral normalization, augmentation and D's own learning rate are se
   CHECK(read.augment == "translation,cutout");
   CHECK(read.discriminator_learning_rate == 4e-4);
   CHECK(read.objective == "hinge");
+  CHECK(read.generator_ema_warmup);
   DcganTrainer b(read);
   load_checkpoint(b, path);
   train(a, 2);
@@ -326,6 +327,7 @@ TEST_CASE("spectral normalization, augmentation and D's own learning rate are se
   };
   CHECK(refusal([](DcganConfig& c) { c.spectral_norm = false; }).find("spectral normalization on in the checkpoint, off now") != std::string::npos);
   CHECK(refusal([](DcganConfig& c) { c.augment = "cutout"; }).find("augmentation translation,cutout in the checkpoint, cutout now") != std::string::npos);
+  CHECK(refusal([](DcganConfig& c) { c.generator_ema_warmup = false; }).find("generator average warm-up on in the checkpoint, off now") != std::string::npos);
   CHECK(refusal([](DcganConfig& c) { c.discriminator_learning_rate = 0; }).find("discriminator learning rate 0.0004 in the checkpoint, 0.0002 now") !=
         std::string::npos);
 
@@ -343,6 +345,7 @@ TEST_CASE("spectral normalization, augmentation and D's own learning rate are se
   CHECK(!plain_read.spectral_norm);
   CHECK(plain_read.augment == "none");
   CHECK(plain_read.discriminator_learning_rate == 0);
+  CHECK(!plain_read.generator_ema_warmup);
 }
 
 TEST_CASE("recipes: seed is DcganConfig's defaults, paper the DCGAN paper's Adam, best the measured combination; others refused") {

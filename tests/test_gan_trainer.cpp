@@ -345,3 +345,25 @@ TEST_CASE("augmentation needs images: a generator of vectors is refused by name"
   };
   CHECK_THROWS_WITH(GanTrainer<float>(c, g, d), doctest::Contains("augmentation (cutout) moves and cuts (H, W, C) images; the generator draws (3,)"));
 }
+
+TEST_CASE("the moving average's warm-up: the n-th update takes min(a, n / (n + 9)) of the average, the rest of G") {
+  GanConfig c = small_gan::config();
+  c.generator_ema = 0.999, c.generator_ema_warmup = true;
+  GanTrainer<float> t = small_gan::trainer(c);
+  const small_gan::Data data;
+  Tensor<float> x({5, 4, 4, 2});
+  std::copy(data.images.data(), data.images.data() + x.size(), x.data());
+  const std::vector<int> y(data.labels.begin(), data.labels.begin() + 5);
+  std::vector<Tensor<float>> avg;
+  for (auto* s : t.generator_average()->state_tensors()) avg.push_back(*s);
+  for (int n = 1; n <= 3; ++n) {
+    t.train_step(x, y);
+    const float b = 1.0f - static_cast<float>(std::min(0.999, n / (n + 9.0)));
+    const auto g = t.generator().state_tensors(), now = t.generator_average()->state_tensors();
+    for (std::size_t k = 0; k < avg.size(); ++k) {
+      for (std::size_t i = 0; i < avg[k].size(); ++i) avg[k][i] = std::fma(b, (*g[k])[i] - avg[k][i], avg[k][i]);
+      INFO("update " << n << ", tensor " << k);
+      CHECK(std::memcmp(avg[k].data(), now[k]->data(), avg[k].size() * sizeof(float)) == 0);
+    }
+  }
+}

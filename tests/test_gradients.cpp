@@ -202,6 +202,48 @@ TEST_CASE("BCE with logits and softmax cross-entropy") {
              logits);
 }
 
+// The VAE's terms (losses/vae_terms.hpp). The reparameterization is checked as a layer with eps
+// fixed; the KL and the Bernoulli likelihood as losses, over mu, logvar and logits of both signs.
+namespace {
+class FixedReparameterization : public Layer<double> {
+ public:
+  explicit FixedReparameterization(Tensor<double> eps) : eps_(std::move(eps)) {}
+  std::string type() const override { return "Reparameterization"; }
+  Shape output_shape(const Shape& in) const override { return {in[0] / 2}; }
+  const Tensor<double>& forward(const Tensor<double>& h, Mode) override { return h_ = &h, reparameterize(h, eps_, z_), z_; }
+  const Tensor<double>& backward(const Tensor<double>& dz) override { return reparameterize_backward(*h_, eps_, dz, dh_), dh_; }
+
+ private:
+  Tensor<double> eps_, z_, dh_;
+  const Tensor<double>* h_ = nullptr;
+};
+}  // namespace
+
+TEST_CASE("the VAE's terms: reparameterization, KL against N(0, I), Bernoulli likelihood of pixels") {
+  Rng rng(16);
+  FixedReparameterization r(::gradcheck::random_tensor({3, 4}, rng));
+  check_layer(r, {3, 8});
+  check_loss("gaussian_kl", [](const Tensor<double>& h, Tensor<double>* dh) {
+    if (dh) dh->resize(h.shape()), dh->zero();
+    return gaussian_kl(h, dh);
+  }, ::gradcheck::random_tensor({3, 8}, rng));
+  Tensor<double> x({3, 2, 2, 1});
+  for (auto& v : x) v = rng.uniform();  // targets in [0, 1]
+  check_loss("bernoulli_nll_with_logits", [&](const Tensor<double>& z, Tensor<double>* dz) { return bernoulli_nll_with_logits(z, x, dz); },
+             ::gradcheck::random_tensor({3, 2, 2, 1}, rng));
+  // Values: N(0, 1) itself has KL 0; mu = 1, sigma = 1: 1/2 per dimension; a logit of 0 costs log 2 per pixel.
+  Tensor<double> h({1, 4});
+  h.zero();
+  CHECK(gaussian_kl(h) == 0);
+  h[0] = h[1] = 1;
+  CHECK(gaussian_kl(h) == doctest::Approx(1.0));
+  Tensor<double> zero({2, 3}), half({2, 3});
+  zero.zero();
+  half.fill(0.5);
+  CHECK(bernoulli_nll_with_logits(zero, half) == doctest::Approx(3 * std::log(2.0)));
+  CHECK_THROWS_WITH(gaussian_kl(Tensor<double>({2, 3})), "gaussian_kl: expects (B, 2L): mu and logvar side by side, got (2, 3)");
+}
+
 TEST_CASE("BCE with logits is stable for large |logit|") {
   Tensor<float> z({4, 1});
   z[0] = 100.f, z[1] = -100.f, z[2] = 1e4f, z[3] = -1e4f;

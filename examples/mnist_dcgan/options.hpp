@@ -22,6 +22,7 @@ struct TrainOptions {
   double lr = 1e-4, beta1 = 0.9;
   double d_lr = 0;  // D's learning rate (0: lr)
   double ema = 0;  // decay of the generator's moving average (0: none)
+  bool ema_warmup = false;  // its decay warmed up
   std::string loss = "bce";  // the GAN objective (gan_objective.hpp)
   bool spectral_norm = false;  // D's layers spectrally normalized
   std::string augment = "none";  // of what D sees (augment.hpp)
@@ -46,7 +47,7 @@ inline std::string flag_of(const std::string& setting) {
   static const std::map<std::string, std::string> flags = {{"seed", "--seed"}, {"batch", "--batch"},   {"learning rate", "--lr"},
                                                            {"beta1", "--beta1"}, {"shards", "--shards"}, {"generator average decay", "--ema"}, {"objective", "--loss"},
                                                            {"discriminator learning rate", "--d-lr"}, {"spectral normalization", "--spectral-norm"},
-                                                           {"augmentation", "--augment"}};
+                                                           {"augmentation", "--augment"}, {"generator average warm-up", "--ema-warmup"}};
   const std::string name = ganlite::dcgan_setting_name(setting);
   const auto it = flags.find(name);
   return it == flags.end() ? name : it->second;
@@ -59,6 +60,7 @@ inline void apply_recipe(TrainOptions& o, const std::function<bool(const char*)>
   if (!given("--beta1")) o.beta1 = r.beta1;
   if (!given("--d-lr")) o.d_lr = r.discriminator_learning_rate;
   if (!given("--ema")) o.ema = r.generator_ema;
+  if (!given("--ema-warmup") && !given("--no-ema-warmup")) o.ema_warmup = r.generator_ema_warmup;
   if (!given("--loss")) o.loss = r.objective;
   if (!given("--spectral-norm") && !given("--no-spectral-norm")) o.spectral_norm = r.spectral_norm;
   if (!given("--augment")) o.augment = r.augment;
@@ -70,6 +72,7 @@ inline ganlite::DcganConfig dcgan_config_of(const TrainOptions& o) {
   c.seed = o.seed, c.learning_rate = o.lr, c.beta1 = o.beta1, c.batch = o.batch, c.shards = o.shards;
   c.discriminator_learning_rate = o.d_lr == o.lr ? 0 : o.d_lr;
   c.generator_ema = o.ema;
+  c.generator_ema_warmup = o.ema_warmup;
   c.objective = o.loss;
   c.spectral_norm = o.spectral_norm;
   c.augment = o.augment;

@@ -51,7 +51,7 @@ inline ganlite::NamedSettings settings_to_agree(const TrainOptions& o) {
           {"--lr", num(o.lr)}, {"--beta1", num(o.beta1)}, {"--seed", std::to_string(o.seed)},
           {"--limit", std::to_string(o.limit)}, {"--checkpoint-every", std::to_string(o.checkpoint_every)},
           {"--shards", std::to_string(o.shards)}, {"--ema", num(o.ema)}, {"--loss", o.loss},
-          {"--d-lr", num(o.d_lr)}, {"--spectral-norm", o.spectral_norm ? "yes" : "no"}, {"--augment", o.augment},
+          {"--d-lr", num(o.d_lr)}, {"--spectral-norm", o.spectral_norm ? "yes" : "no"}, {"--augment", o.augment}, {"--ema-warmup", o.ema_warmup ? "yes" : "no"},
           {"--conditional", o.conditional ? "yes" : "no"}, {"--resume", o.resume ? "yes" : "no"}, {"--restart", o.restart ? "yes" : "no"}};
 }
 

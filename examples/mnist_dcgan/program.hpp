@@ -141,6 +141,8 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
   app.add_option("--ema", o.ema, "Also keep the generator's exponential moving average with this decay, e.g. 0.999 "
                                   "(0: none); images and every sampling subcommand then draw from it")
       ->capture_default_str()->check(examples::finite_in(0.0, 0.999999));
+  app.add_flag("--ema-warmup,!--no-ema-warmup", o.ema_warmup, "Warm the moving average's decay up: min(--ema, n / (n + 9)) at step n, "
+                                                              "so that it follows G from the first epoch");
   app.add_option("--loss", o.loss, "The GAN objective: bce (the seed's BCE with logits), hinge or least-squares")
       ->capture_default_str()->check(CLI::IsMember({"bce", "hinge", "least-squares"}));
   app.add_flag("--spectral-norm,!--no-spectral-norm", o.spectral_norm, "Spectrally normalize D's Conv2D and Dense layers (Miyato et al. 2018)");
@@ -196,6 +198,10 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
 
   if (const int parsed = examples::parse_command_line(app, argc, argv); parsed >= 0) return parsed;
   mnist_dcgan::apply_recipe(o, [&](const char* flag) { return app.count(flag) > 0; });
+  if (o.ema_warmup && o.ema == 0) {
+    std::fprintf(stderr, "mnist_dcgan: error: --ema-warmup warms up the moving average of --ema, and there is none (--ema 0)\n");
+    return 2;
+  }
   for (int d : digit) s.classes.push_back(std::to_string(d));
   for (char c : digits) s.classes.push_back(std::string(1, c));
   std::unique_ptr<Communicator> processes;  // training: this process, or those of mpirun

@@ -36,7 +36,8 @@ inline std::vector<std::pair<std::string, std::string>> run_settings(const Train
           {"objective", o.loss == "bce" ? "bce: BCE with logits (the seed's)" : o.loss + " (--loss)"},
           {"discriminator", std::string(o.spectral_norm ? "spectrally normalized (--spectral-norm)" : "as the seed's") +
                                 (o.augment == "none" ? "" : "; sees images augmented by " + o.augment + " (--augment)")},
-          {"generator drawn", o.ema > 0 ? "its moving average, decay " + format_number(o.ema) + " (--ema)" : "as trained"},
+          {"generator drawn", o.ema > 0 ? "its moving average, decay " + format_number(o.ema) + " (--ema)" + (o.ema_warmup ? ", warmed up (--ema-warmup)" : "")
+                                        : "as trained"},
           {"checkpoint every", std::to_string(o.checkpoint_every) + " epochs"},
           {"threads", std::to_string(threads) + (o.processes > 1 ? " per process" : "")},
           {"processes and shards", std::to_string(o.processes) + " process" + (o.processes > 1 ? "es" : "") + ", " + std::to_string(o.shards) +

@@ -35,6 +35,7 @@
 #include "layers/spectral_norm.hpp"
 #include "losses/bce_with_logits.hpp"
 #include "losses/softmax_cross_entropy.hpp"
+#include "losses/vae_terms.hpp"
 #include "optim/adam.hpp"
 #include "models/sequential.hpp"
 #include "models/model_average.hpp"

@@ -84,6 +84,7 @@ DcganConfig dcgan_config_of(const GanCheckpointInfo& g, Fail fail) {
   // that says more could be trained on no data, and its labels could not be written.
   if (k.classes > kMaxDcganClasses) fail("has " + std::to_string(k.classes) + " classes; a DCGAN has at most " + std::to_string(kMaxDcganClasses) + " (its labels are bytes)");
   k.generator_ema = g.config.generator_ema;
+  k.generator_ema_warmup = g.config.generator_ema_warmup;
   k.objective = g.config.objective.name;
   if (g.model.count("shards")) {  // files before data-parallel training: 1
     const std::string& shards = setting("shards");

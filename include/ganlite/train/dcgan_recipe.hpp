@@ -4,7 +4,7 @@
 //   paper: the DCGAN paper's Adam (Radford et al. 2016): 2e-4, beta1 0.5; the rest the seed's.
 //   best:  the paper's Adam with every ingredient of the ablation in docs/results.md: hinge
 //          objective, D spectrally normalized, translation and cutout of what D sees, D's
-//          learning rate 4e-4 (twice G's, TTUR) and G's moving average (decay 0.999).
+//          learning rate 4e-4 (twice G's, TTUR) and G's moving average (decay 0.999, warmed up).
 // A recipe sets the training settings only; seed, batch, classes and shards stay the caller's.
 #pragma once
 #include <stdexcept>
@@ -21,6 +21,7 @@ inline DcganConfig dcgan_recipe(const std::string& name, DcganConfig base = {}) 
   const DcganConfig seed;
   base.learning_rate = seed.learning_rate, base.beta1 = seed.beta1, base.objective = seed.objective;
   base.discriminator_learning_rate = 0, base.spectral_norm = false, base.augment = "none", base.generator_ema = 0;
+  base.generator_ema_warmup = false;
   if (name == "seed") return base;
   base.learning_rate = 2e-4, base.beta1 = 0.5;
   if (name == "paper") return base;
@@ -30,6 +31,7 @@ inline DcganConfig dcgan_recipe(const std::string& name, DcganConfig base = {}) 
   base.augment = "translation,cutout";
   base.discriminator_learning_rate = 4e-4;
   base.generator_ema = 0.999;
+  base.generator_ema_warmup = true;
   return base;
 }
 

@@ -26,6 +26,7 @@ struct DcganConfig {
   std::vector<std::string> class_names;  // K names (empty when unconditional)
   int shards = 1;  // the batch's shards in data-parallel training (dist/); they shape its rounding
   double generator_ema = 0;  // 0: none; a in (0, 1): keep G's moving average (gan_trainer.hpp)
+  bool generator_ema_warmup = false;  // its decay warmed up, min(a, n / (n + 9)) at the n-th step
   std::string objective = "bce";  // the loss pair by name (gan_objective.hpp): bce (the seed's), hinge, least-squares
   double discriminator_learning_rate = 0;  // D's own (TTUR, Heusel et al. 2017); 0: learning_rate
   bool spectral_norm = false;  // D's Conv2D and Dense layers spectrally normalized (models/dcgan.hpp)
@@ -51,6 +52,7 @@ inline GanConfig dcgan_gan_config(const DcganConfig& c) {
   if (c.discriminator_learning_rate > 0) g.discriminator_adam.learning_rate = c.discriminator_learning_rate;
   g.classes = c.classes;
   g.generator_ema = c.generator_ema;
+  g.generator_ema_warmup = c.generator_ema_warmup;
   g.objective = objective_named(c.objective);
   g.augment = augmentation_named(c.augment);
   g.fixed_noise_count = c.classes > 0 ? 10 : 16;  // a K x 10 grid (one hand per column), or the seed's 4 x 4

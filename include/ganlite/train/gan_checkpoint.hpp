@@ -8,7 +8,8 @@
 //   the trainer's     kind = checkpoint; noise_dim, classes, seed, batch; per network (generator_, discriminator_)
 //                     learning_rate, beta1, beta2, epsilon and adam_step; generator_ema (files
 //                     from before it: 0); objective (the loss pair's name; before it: bce);
-//                     augment (augment.hpp's name for it; before it: none);
+//                     augment (augment.hpp's name for it; before it: none); generator_ema_warmup
+//                     (1 or 0; before it: 0);
 //                     epoch, step_in_epoch, epoch_start_rng, data_rng, dropout_rng; data_images,
 //                     data_fingerprint
 // and the tensors by path (Sequential::named_state): generator/<layer>/<tensor> (say
@@ -99,7 +100,7 @@ struct Settings {
 inline bool is_trainer_setting(const std::string& key) {
   static const std::set<std::string> keys = {
       "noise_dim", "classes", "seed", "batch", "epoch", "step_in_epoch", "epoch_start_rng", "data_rng", "dropout_rng", "data_images",
-      "data_fingerprint", "objective", "augment", "kind", "learning_rate", "beta1", "beta2", "epsilon"};
+      "data_fingerprint", "objective", "augment", "generator_ema_warmup", "kind", "learning_rate", "beta1", "beta2", "epsilon"};
   for (const char* net : {"generator_", "discriminator_"})
     if (key.compare(0, std::char_traits<char>::length(net), net) == 0) return true;
   return keys.count(key) > 0;
@@ -129,6 +130,11 @@ inline GanCheckpointInfo gan_info_of(const Archive& c, const ByteReader& r) {
   const std::string objective = c.settings.count("objective") ? s.text("objective") : "bce";
   if (objective.empty()) r.fail("setting objective is empty");
   g.objective = known_objective(objective) ? objective_named(objective) : GanObjective{objective, {}, {}};
+  if (c.settings.count("generator_ema_warmup")) {  // files from before it: 0
+    const std::string& w = s.text("generator_ema_warmup");
+    if (w != "0" && w != "1") r.fail("setting generator_ema_warmup = \"" + w + "\" is not 0 or 1");
+    g.generator_ema_warmup = w == "1";
+  }
   if (c.settings.count("augment")) {  // files from before augmentation: none
     try {
       g.augment = augmentation_named(s.text("augment"));
@@ -246,6 +252,7 @@ inline void save_gan_checkpoint(GanTrainer<float>& t, const std::string& path, c
   c.set("generator_ema", exact_number(g.generator_ema));
   c.set("objective", g.objective.name);
   c.set("augment", g.augment.name());
+  c.set("generator_ema_warmup", g.generator_ema_warmup ? "1" : "0");
   c.set("epoch", std::to_string(position.cursor.epoch));
   c.set("step_in_epoch", std::to_string(position.cursor.step_in_epoch));
   c.set("epoch_start_rng", detail::rng_text(position.cursor.epoch_start));

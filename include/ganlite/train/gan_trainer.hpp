@@ -19,7 +19,10 @@
 // statistic. It takes no part in training (G, D and every Rng are as without it); generate()
 // and sample_fixed() draw from it. Why: a GAN's generator circles about a point from step to
 // step and any one snapshot is a draw from that circle; the average sits nearer its middle
-// (Yazıcı et al. 2019). a = 0.999 averages over about the last thousand steps.
+// (Yazıcı et al. 2019). a = 0.999 averages over about the last thousand steps. Since the average
+// starts as G's first weights, early on it is mostly them (after 1000 steps still 37 %); with
+// generator_ema_warmup the n-th update uses min(a, n / (n + 9)) instead, as TensorFlow's
+// ExponentialMovingAverage with num_updates does, so the average follows G from the start.
 // The loss pair is a part (gan_objective.hpp): GanConfig::objective, the seed's BCE by default.
 // With GanConfig::augment (augment.hpp, DiffAugment) every image D sees, real or fake, is first
 // moved and cut by draws from the data Rng (the real batch's, then the fakes', after the noise);
@@ -66,6 +69,7 @@ struct GanConfig {
   AdamConfig discriminator_adam{1e-4, 0.9, 0.999, 1e-7};
   int fixed_noise_count = 16;  // the noise vectors of the per-epoch samples
   double generator_ema = 0;    // 0: none; a in (0, 1): keep G's moving average with decay a
+  bool generator_ema_warmup = false;  // the n-th update's decay min(a, n / (n + 9))
   GanObjective objective = bce_objective();  // the loss pair (gan_objective.hpp)
   Augmentation augment;  // of what D sees (augment.hpp); none by default
 };
@@ -221,7 +225,12 @@ class GanTrainer {
   // without an average. train_step calls it.
   void update_generator_average() {
     if (!gen_avg_) return;
-    const T b = T(1) - static_cast<T>(cfg_.generator_ema);
+    double a = cfg_.generator_ema;
+    if (cfg_.generator_ema_warmup) {
+      const double n = static_cast<double>(gen_opt_.state().step);  // this step's update is the n-th
+      a = std::min(a, n / (n + 9));
+    }
+    const T b = T(1) - static_cast<T>(a);
     for (std::size_t i = 0; i < averaged_.size(); ++i) {
       const T* g = averaged_[i]->data();
       T* avg = average_[i]->data();

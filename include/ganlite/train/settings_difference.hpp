@@ -50,6 +50,7 @@ inline SettingDifferences gan_config_differences(const GanConfig& saved, const G
   add_difference(d, "generator average decay", exact_number(saved.generator_ema), exact_number(now.generator_ema));
   add_difference(d, "objective", saved.objective.name, now.objective.name);
   add_difference(d, "augmentation", saved.augment.name(), now.augment.name());
+  add_difference(d, "generator average warm-up", saved.generator_ema_warmup ? "on" : "off", now.generator_ema_warmup ? "on" : "off");
   for (const char* net : {"generator", "discriminator"}) {
     const bool g = net[0] == 'g';
     const AdamConfig &a = g ? saved.generator_adam : saved.discriminator_adam, &b = g ? now.generator_adam : now.discriminator_adam;
