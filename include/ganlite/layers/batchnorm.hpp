@@ -93,6 +93,7 @@ class BatchNorm : public Layer<T> {
   std::vector<Tensor<T>*> buffers() override { return {&mean_, &var_}; }
   std::vector<std::string> param_names() override { return {"gamma", "beta"}; }
   std::vector<std::string> buffer_names() override { return {"moving_mean", "moving_variance"}; }
+  double epsilon() const { return eps_; }
   const Tensor<T>& moving_mean() const { return mean_; }
   const Tensor<T>& moving_variance() const { return var_; }
 

@@ -78,6 +78,8 @@ class Conv2DTranspose : public KernelLayer<T> {
   }
 
 
+  const Conv2dOptions& options() const { return s_; }
+
  private:
   int c_;
   Conv2dOptions s_;

@@ -17,6 +17,9 @@ template <class T = float>
 class MaxPool2D : public Layer<T> {
  public:
   MaxPool2D(int pool, int stride, Padding padding = Padding::Valid) : pool_(pool), stride_(stride), pad_(padding) {}
+  int pool() const { return pool_; }
+  int stride() const { return stride_; }
+  Padding padding() const { return pad_; }
   std::string type() const override { return "MaxPooling2D"; }
   std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<MaxPool2D>(*this); }
   ConvGeometry geometry(int batch, int h, int w, int c) const {

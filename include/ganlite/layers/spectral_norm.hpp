@@ -86,6 +86,11 @@ class SpectralNormalization : public Layer<T> {
     return dx;
   }
 
+  // The kernel the wrapped layer computes with in Eval mode, W / σ (for an export, say).
+  const Tensor<T>& normalized_kernel() {
+    normalize_kernel(Mode::Eval);
+    return inner_.layer->kernel();
+  }
   // σ of the latest pass (0 before the first).
   double sigma() const { return sigma_; }
   KernelLayer<T>& wrapped() { return *inner_.layer; }
