@@ -184,7 +184,14 @@ TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
     std::string args, says;
   };
   REQUIRE(std::system(("cp " + ck + " " + out + "/renamed.ckpt && mkdir -p " + out + "/lone && cp " + ck + " " + out + "/lone/").c_str()) == 0);
+  const std::vector<float> fifty(3 * 50, 0.5f), hundred(2 * 100, 0.25f);
+  ganlite::write_file_atomic(out + "/z50.idx", ganlite::idx_float_bytes({3, 50}, fifty.data()));
+  ganlite::write_file_atomic(out + "/z.idx", ganlite::idx_float_bytes({2, 100}, hundred.data()));
+  ganlite::write_file_atomic(out + "/bytes.idx", ganlite::idx_bytes({2, 100}, std::vector<std::uint8_t>(200, 7)));
   const Case cases[] = {
+      {"generate --checkpoint " + ck + " --noise " + out + "/z50.idx --out " + out + "/x.idx", "holds vectors of 50 numbers; the generator takes 100"},
+      {"generate --checkpoint " + ck + " --noise " + out + "/z.idx --float --out " + out + "/x.png", "writes float32 pixels into an .idx file"},
+      {"generate --checkpoint " + ck + " --noise " + out + "/z.idx --count 3 --out " + out + "/x.idx", "--count"},
       {"generate --checkpoint " + plain + "/checkpoint_epoch_0001.ckpt --digit 3 --out " + out + "/x.png", "holds an unconditional model"},
       {"generate --checkpoint " + ck + " --digit 12 --out " + out + "/x.png", "\"12\" is not a class of"},
       {"generate --checkpoint " + ck + " --class sneaker --out " + out + "/x.png", "\"sneaker\" is not a class of"},
@@ -209,6 +216,13 @@ TEST_CASE("bad use of the conditional subcommands is named, exit 2") {
     CHECK(slurp(out + "/bad.log").find(c.says) != std::string::npos);
   }
   CHECK(std::system(("test ! -e " + out + "/x.png").c_str()) == 0);
+  CHECK(std::system(("test ! -e " + out + "/x.idx").c_str()) == 0);
+  CHECK(run("generate --checkpoint " + ck + " --noise " + out + "/bytes.idx --out " + out + "/x.idx", out + "/bad.log") == 1);
+  CHECK(slurp(out + "/bad.log").find(out + "/bytes.idx: not a float32 IDX file") != std::string::npos);
+  // The noise given is the noise drawn: two vectors, each class asked for.
+  REQUIRE(run("generate --checkpoint " + ck + " --noise " + out + "/z.idx --digits 47 --float --out " + out + "/z_images.idx", out + "/ok.log") == 0);
+  const ganlite::IdxFloats images = ganlite::read_idx_floats(out + "/z_images.idx", 3);
+  CHECK(images.dims == std::vector<std::uint32_t>{4, 28, 28});
 }
 
 TEST_CASE("Fashion-MNIST: a conditional run knows its class names (generate --class sneaker)") {

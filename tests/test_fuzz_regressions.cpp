@@ -1,6 +1,9 @@
 // Every input a fuzzer ever crashed on (fuzz/regressions/<target>/) goes back through its reader,
 // which must now refuse it with IoError (or accept it) and never crash or exhaust memory.
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
 #include <dirent.h>
 
 #include <ganlite/ganlite.hpp>
@@ -51,6 +54,28 @@ TEST_CASE("an IDX header that claims far more data than the file holds is refuse
   std::fwrite(head, 1, sizeof head, f);
   std::fclose(f);
   CHECK_THROWS_WITH_AS(read_idx(path, 3), doctest::Contains("truncated"), IoError);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("float32 IDX files: written and read back exactly; a wrong type, a NaN, a short or long file named") {
+  const std::string path = "/tmp/ganlite_floats.idx";
+  const float v[6] = {0.5f, -1.25f, 3e-8f, 1e30f, -0.0f, 7.0f};
+  std::string bytes = idx_float_bytes({2, 3}, v);
+  write_file_atomic(path, bytes);
+  const IdxFloats d = read_idx_floats(path, 2);
+  CHECK(d.dims == std::vector<std::uint32_t>{2, 3});
+  REQUIRE(d.values.size() == 6);
+  CHECK(std::memcmp(d.values.data(), v, sizeof v) == 0);
+  CHECK_THROWS_WITH_AS(read_idx_floats(path, 3), doctest::Contains("has 2 dimensions, expected 3"), IoError);
+  write_file_atomic(path, idx_bytes({2}, {1, 2}));
+  CHECK_THROWS_WITH_AS(read_idx_floats(path, 1), doctest::Contains("not a float32 IDX file"), IoError);
+  const float nan[1] = {std::nanf("")};
+  write_file_atomic(path, idx_float_bytes({1}, nan));
+  CHECK_THROWS_WITH_AS(read_idx_floats(path, 1), doctest::Contains("value 0 is not a finite number"), IoError);
+  write_file_atomic(path, bytes.substr(0, bytes.size() - 1));
+  CHECK_THROWS_WITH_AS(read_idx_floats(path, 2), doctest::Contains("truncated"), IoError);
+  write_file_atomic(path, bytes + "x");
+  CHECK_THROWS_WITH_AS(read_idx_floats(path, 2), doctest::Contains("has bytes after the 6 values"), IoError);
   std::remove(path.c_str());
 }
 

@@ -89,4 +89,21 @@ inline CLI::Validator unsigned_64() {
       "UINT64");
 }
 
+// A file name that ends in one of exts, with a name before it ("out.png", not ".png").
+inline CLI::Validator file_ending(std::vector<const char*> exts) {
+  std::string names;
+  for (const char* e : exts) names += std::string(names.empty() ? "" : " or ") + e;
+  return CLI::Validator(
+      [exts, names](std::string& s) -> std::string {
+        const std::string base = s.substr(s.find_last_of('/') + 1);
+        for (const char* e : exts) {
+          const std::string ext(e);
+          if (base.size() >= ext.size() && base.compare(base.size() - ext.size(), ext.size(), ext) == 0)
+            return base.size() > ext.size() ? "" : "'" + s + "' has no name before " + ext;
+        }
+        return "must end in " + names;
+      },
+      "FILE");
+}
+
 }  // namespace examples

@@ -3,7 +3,9 @@
 //
 //   mnist_classifier [--data DIR] [--epochs 12] [--batch 128] [--lr 1e-3] [--seed 0]
 //                    [--threads 0] [--limit N] [--test-limit N] [--model classifier.weights]
-//   mnist_classifier predict --model F (--image digit.png | --idx FILE [--labels FILE])
+//   mnist_classifier predict --model F (--image digit.png | --idx FILE [--labels FILE] [--out CLASSES.idx])
+//   mnist_classifier export --model F --out C.onnx   (built with ONNX: images (N, 28, 28, 1) in
+//                    [-1, 1], pixel p as (p - 127.5) / 127.5, -> logits (N, 10))
 // Exit status: 0 success, 1 runtime error, 2 bad usage.
 // The program is program_main (main.cpp calls it); a test's build of it may pass hooks of its own.
 #pragma once
@@ -20,6 +22,10 @@
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
+
+#ifdef GANLITE_MNIST_CLASSIFIER_ONNX
+#include <ganlite/io/onnx_export.hpp>
+#endif
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
@@ -156,7 +162,26 @@ inline Tensor<float> image_to_digit(const GrayImage& img) {
   return to_tensor(px, 1);
 }
 
-inline int predict(const std::string& model_path, const std::string& image, const std::string& idx, const std::string& labels_path) {
+// The classifier as an ONNX model: images (N, 28, 28, 1) in [-1, 1] -> logits (N, 10).
+inline int export_onnx(const std::string& model_path, const std::string& out) {
+#ifdef GANLITE_MNIST_CLASSIFIER_ONNX
+  Sequential<float> model = load_classifier(model_path);
+  OnnxExportOptions x;
+  x.input_name = "images";
+  x.output_name = "logits";
+  x.doc = "ganlite digit classifier from " + model_path + ": images (N, 28, 28, 1), pixel p as (p - 127.5) / 127.5 -> logits (N, 10) of digits 0-9";
+  x.metadata = {{"ganlite.model", "mnist classifier"}, {"ganlite.input_scaling", "(p - 127.5) / 127.5"}};
+  write_onnx(sequential_to_onnx(model, x), out);
+  std::printf("Wrote the classifier of %s to %s: images (N, 28, 28, 1) -> logits (N, 10)\n", model_path.c_str(), out.c_str());
+  return 0;
+#else
+  throw std::runtime_error("export: this mnist_classifier was built without ONNX (install libonnx-dev and libprotobuf-dev, e.g. with "
+                           "scripts/install_deps.sh, then rebuild); " + model_path + " was not exported (" + out + ")");
+#endif
+}
+
+inline int predict(const std::string& model_path, const std::string& image, const std::string& idx, const std::string& labels_path,
+                   const std::string& classes_out = "") {
   Sequential<float> model = load_classifier(model_path);
   if (!image.empty()) {
     const Classified c = classify(model, image_to_digit(read_image_gray(image)));
@@ -172,6 +197,12 @@ inline int predict(const std::string& model_path, const std::string& image, cons
   for (int i = 0; i < n; ++i) ++counts[argmax_row(c.probs, i)];
   std::printf("%s: %d images\n", idx.c_str(), n);
   for (int k = 0; k < 10; ++k) std::printf("  digit %d: %6d (%.1f%%)\n", k, counts[k], 100.0 * counts[k] / n);
+  if (!classes_out.empty()) {
+    std::vector<std::uint8_t> each(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) each[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(argmax_row(c.probs, i));
+    write_idx(classes_out, {static_cast<std::uint32_t>(n)}, each);
+    std::printf("Wrote each image's class to %s\n", classes_out.c_str());
+  }
   if (!labels_path.empty()) {
     const IdxData l = read_idx(labels_path, 1);
     if (static_cast<int>(l.dims[0]) != n) throw IoError(labels_path + ": label count differs from " + idx);
@@ -205,6 +236,11 @@ inline int program_main(int argc, char** argv, const Hooks& hooks = {}) {
   auto* img_opt = pred->add_option("--image", image, "A picture (PNG, JPEG, BMP...) of one digit")->check(CLI::ExistingFile);
   auto* idx_opt = pred->add_option("--idx", idx, "An IDX3 file of 28x28 images (e.g. from mnist_dcgan generate)")->check(CLI::ExistingFile);
   pred->add_option("--labels", labels, "IDX1 labels for --idx: also print the accuracy")->check(CLI::ExistingFile)->needs(idx_opt);
+  std::string classes_out, export_out;
+  pred->add_option("--out", classes_out, "Write each --idx image's class as an IDX1 file")->needs(idx_opt)->check(examples::file_ending({".idx"}));
+  CLI::App* exp = app.add_subcommand("export", "Write a trained classifier as an ONNX model: images (N, 28, 28, 1) in [-1, 1] -> logits (N, 10)");
+  exp->add_option("--model", model, "Model file written by training")->required()->check(CLI::ExistingFile);
+  exp->add_option("--out", export_out, "Output file (.onnx)")->required()->check(examples::file_ending({".onnx"}));
   img_opt->excludes(idx_opt);
   app.require_subcommand(0, 1);
   if (const int parsed = examples::parse_command_line(app, argc, argv); parsed >= 0) return parsed;
@@ -213,7 +249,8 @@ inline int program_main(int argc, char** argv, const Hooks& hooks = {}) {
     return 2;
   }
   try {
-    return examples::exit_status(*pred ? predict(model, image, idx, labels) : train(o, hooks));
+    if (*exp) return examples::exit_status(export_onnx(model, export_out));
+    return examples::exit_status(*pred ? predict(model, image, idx, labels, classes_out) : train(o, hooks));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mnist_classifier: error: %s\n", e.what());
     return 1;

@@ -3,10 +3,12 @@
 //
 //   mnist_dcgan [--data DIR] [--out DIR] [--epochs 50] [--batch 256] [--lr 1e-4] [--beta1 0.9]
 //               [--seed 0] [--threads 0] [--limit 0] [--checkpoint-every 5] [--conditional] [--ema 0]
-//               [--loss bce] [--shards 1] [--resume | --restart]
+//               [--loss bce] [--recipe seed|paper|best] [--d-lr R] [--spectral-norm] [--augment A]
+//               [--ema-warmup] [--shards 1] [--resume | --restart]
 //   mpirun -np P mnist_dcgan ... --shards S   (built with MPI: data-parallel, P dividing S)
-//   mnist_dcgan generate --checkpoint F --count N [--seed S] [--digit D | --digits DDD | --class NAME]
-//               --out FILE.png|FILE.idx
+//   mnist_dcgan generate --checkpoint F (--count N [--seed S] | --noise Z.idx) [--digit D | --digits DDD | --class NAME]
+//               --out FILE.png|FILE.idx [--float]
+//   mnist_dcgan export --checkpoint F --out G.onnx   (built with ONNX: the generator as an ONNX model)
 //   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
 //   mnist_dcgan write --checkpoint F --text "2026 12 01" --out FILE.png [--styles 1] [--seed S]
 //   mnist_dcgan evaluate (--checkpoint F [--confusions] | --real) --classifier C [--count 10000] [--seed S]
@@ -31,6 +33,7 @@
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
 #include "evaluate.hpp"
+#include "export.hpp"
 #include "sampling.hpp"
 #include "training.hpp"
 
@@ -38,23 +41,7 @@ namespace mnist_dcgan::cli {
 
 using namespace ganlite;
 
-
-inline bool ends_with(const std::string& s, const char* ext) {
-  const std::string e(ext);
-  return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
-}
-inline CLI::Validator file_ending(std::vector<const char*> exts) {
-  std::string names;
-  for (const char* e : exts) names += std::string(names.empty() ? "" : " or ") + e;
-  return CLI::Validator(
-      [exts, names](std::string& s) -> std::string {
-        const std::string base = s.substr(s.find_last_of('/') + 1);
-        for (const char* e : exts)
-          if (ends_with(base, e)) return base.size() > std::strlen(e) ? "" : "'" + s + "' has no name before " + e;
-        return "must end in " + names;
-      },
-      "FILE");
-}
+using examples::file_ending;
 
 // --average N and --raw-generator, for every subcommand that draws from a checkpoint's generator.
 inline void add_generator_options(CLI::App* sub, mnist_dcgan::GeneratorChoice& g) {
@@ -171,6 +158,15 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
   gen->add_option("--digit", digit, "A class to draw (conditional checkpoints; several: repeat it)");
   gen->add_option("--digits", digits, "Classes to draw, one digit each, e.g. 0123456789");
   gen->add_option("--class", s.classes, "A class to draw by name or number, e.g. sneaker or 7 (repeatable)");
+  gen->add_option("--noise", s.noise, "Draw from these noise vectors: a float32 IDX file of (N, 100), N images (of each class asked for)")
+      ->check(CLI::ExistingFile)->excludes("--count")->excludes("--seed");
+  gen->add_flag("--float", s.float_pixels, "Write the .idx as float32 pixels in [-1, 1], as drawn (default: bytes 0-255)");
+  mnist_dcgan::ExportOptions ex;
+  CLI::App* exp = app.add_subcommand("export", "Write a checkpoint's generator as an ONNX model: noise (N, 100) [and class one-hot (N, K)] -> "
+                                               "images (N, 28, 28, 1) in [-1, 1]");
+  exp->add_option("--checkpoint", ex.checkpoint, "Checkpoint file")->required()->check(CLI::ExistingFile);
+  exp->add_option("--out", ex.out, "Output file (.onnx)")->required()->check(file_ending({".onnx"}));
+  add_generator_options(exp, ex.generator);
   CLI::App* interp = app.add_subcommand("interpolate", "Write rows of images walking between random latent points");
   add_sampling_options(interp, s, {".png"});
   interp->add_option("--rows", s.rows, "Rows")->capture_default_str()->check(CLI::Range(1, 64));
@@ -209,6 +205,10 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
     if (gen->parsed() || interp->parsed() || write->parsed()) check_can_write(s.out);  // said now, not after the work
     if (inspect->parsed()) return std::printf("%s", file_listing(inspected).c_str()) < 0 ? 1 : 0;
     if (gen->parsed()) return mnist_dcgan::run_generate(s);
+    if (exp->parsed()) {
+      check_can_write(ex.out);
+      return mnist_dcgan::run_export(ex);
+    }
     if (interp->parsed()) return mnist_dcgan::run_interpolate(s);
     if (write->parsed()) return mnist_dcgan::run_write(s);
     if (eval->parsed()) {

@@ -34,6 +34,8 @@ struct SampleOptions {
   GeneratorChoice generator;
   std::uint64_t seed = 1;
   std::vector<std::string> classes;  // --digit, --digits, --class, as typed
+  std::string noise;                 // generate --noise: a float32 IDX of (N, 100) noise vectors
+  bool float_pixels = false;         // generate --float: the IDX holds float32 pixels in [-1, 1]
 };
 
 // --average N: the generator averaged over the checkpoint's epoch and the N - 1 before it
@@ -90,6 +92,19 @@ inline Tensor<float> generate_images(DcganGenerator& g, const Tensor<float>& z, 
   return all;
 }
 
+// generate --noise: the noise vectors of a float32 IDX file (N, 100), e.g. to give ganlite and an
+// exported model (mnist_dcgan export) the same noise.
+inline Tensor<float> noise_from(const std::string& path) {
+  const IdxFloats f = read_idx_floats(path, 2);
+  if (f.dims[1] != static_cast<std::uint32_t>(kNoiseDim))
+    throw UsageError("generate --noise: " + path + " holds vectors of " + std::to_string(f.dims[1]) + " numbers; the generator takes " +
+                     std::to_string(kNoiseDim));
+  if (f.dims[0] > 100000) throw UsageError("generate --noise: " + path + " holds " + std::to_string(f.dims[0]) + " vectors; at most 100000");
+  Tensor<float> z({static_cast<int>(f.dims[0]), kNoiseDim});
+  std::copy(f.values.begin(), f.values.end(), z.data());
+  return z;
+}
+
 inline Tensor<float> normal_noise(int n, Rng& rng) {
   Tensor<float> z({n, kNoiseDim});
   for (auto& v : z) v = static_cast<float>(rng.normal());
@@ -104,17 +119,24 @@ inline int run_generate(const SampleOptions& o) {
   const bool idx = o.out.size() > 4 && o.out.compare(o.out.size() - 4, 4, ".idx") == 0;
   const std::string lpath = idx && !ks.empty() ? o.out.substr(0, o.out.size() - 4) + "-labels.idx" : "";
   if (!lpath.empty()) check_can_write(lpath);  // both files of the pair can be written, said before any work
+  if (o.float_pixels && !idx) throw UsageError("generate --float: writes float32 pixels into an .idx file; " + o.out + " is a picture");
   Rng rng(o.seed);
-  const Tensor<float> noise = normal_noise(o.count, rng);
-  const int rows = ks.empty() ? 1 : static_cast<int>(ks.size()), n = o.count * rows;
+  const Tensor<float> noise = o.noise.empty() ? normal_noise(o.count, rng) : noise_from(o.noise);
+  const int count = noise.dim(0), rows = ks.empty() ? 1 : static_cast<int>(ks.size()), n = count * rows;
   Tensor<float> z({n, kNoiseDim});
   std::vector<int> labels;
   for (int r = 0; r < rows; ++r) {
     std::copy(noise.begin(), noise.end(), z.data() + static_cast<std::size_t>(r) * noise.size());
-    if (!ks.empty()) labels.insert(labels.end(), o.count, ks[r]);
+    if (!ks.empty()) labels.insert(labels.end(), count, ks[r]);
   }
   const Tensor<float> all = generate_images(g, z, labels);
-  if (idx) {
+  if (idx && o.float_pixels) {
+    std::vector<std::pair<std::string, std::string>> files = {{o.out, idx_float_bytes({static_cast<std::uint32_t>(n), 28, 28}, all.data())}};
+    if (!lpath.empty())
+      files.push_back({lpath, idx_bytes({static_cast<std::uint32_t>(n)}, std::vector<std::uint8_t>(labels.begin(), labels.end()))});
+    write_files_atomic(files);
+    if (!lpath.empty()) std::printf("Wrote their labels to %s\n", lpath.c_str());
+  } else if (idx) {
     std::vector<std::uint8_t> bytes;
     bytes.reserve(all.size());
     for (float v : all) bytes.push_back(to_byte(v));
@@ -127,10 +149,10 @@ inline int run_generate(const SampleOptions& o) {
     const int cols = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n))));
     write_png(o.out, make_grid(all, (n + cols - 1) / cols, cols, 2));
   } else {
-    write_png(o.out, make_grid(all, rows, o.count, 2));
+    write_png(o.out, make_grid(all, rows, count, 2));
   }
   std::printf("Wrote %d generated images (epoch %d generator%s) to %s\n", n, g.position.cursor.epoch,
-              ks.empty() ? "" : (", " + std::to_string(o.count) + " of each of " + std::to_string(rows) + " classes").c_str(), o.out.c_str());
+              ks.empty() ? "" : (", " + std::to_string(count) + " of each of " + std::to_string(rows) + " classes").c_str(), o.out.c_str());
   return 0;
 }
 

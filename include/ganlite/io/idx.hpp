@@ -4,12 +4,16 @@
 // NN big-endian u32 dimensions, then the bytes row-major. Images are 0x00000803 (count, rows,
 // cols), labels 0x00000801 (count). Files are read plain or gzip-compressed, strictly
 // (gzip_reader.hpp); everything is validated and every error names the file.
+// Float files (TT = 0x0D, big-endian IEEE float32) carry noise and pixels exactly, for tools
+// that feed ganlite and another runtime the same numbers: read_idx_floats, idx_float_bytes.
 #pragma once
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -74,7 +78,77 @@ inline IdxData read_idx(const std::string& path, int expected_rank, std::size_t 
   return d;
 }
 
-// Writes an unsigned-byte IDX file (plain, uncompressed) atomically.
+// A float32 IDX file (type 0x0D) of `expected_rank` dimensions: its dimensions and values. Every
+// value must be finite (a NaN in a noise file is an error, not a picture of NaN). The values
+// are read whole first, then checked: a header that lies about its size costs nothing.
+struct IdxFloats {
+  std::vector<std::uint32_t> dims;
+  std::vector<float> values;
+};
+inline IdxFloats read_idx_floats(const std::string& path, int expected_rank, std::size_t max_values = std::size_t(1) << 28) {
+  GzipOrPlainReader in(path);
+  auto read_exact = [&](void* dst, std::size_t n, const char* what) {
+    if (in.read(dst, n) != n) throw IoError(path + ": file ends inside the " + std::string(what) + " (truncated?)");
+  };
+  std::uint8_t head[4];
+  read_exact(head, 4, "header");
+  const std::uint32_t magic = detail::read_be32(head);
+  if ((magic >> 8) != 0x0D) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%08x", magic);
+    throw IoError(path + ": not a float32 IDX file (magic number 0x" + b + "; float32 files start 0x00000d" +
+                  std::to_string(expected_rank) + ")");
+  }
+  const int rank = static_cast<int>(magic & 0xff);
+  if (rank != expected_rank) throw IoError(path + ": has " + std::to_string(rank) + " dimensions, expected " + std::to_string(expected_rank));
+  IdxFloats d;
+  std::size_t total = 1;
+  for (int i = 0; i < rank; ++i) {
+    std::uint8_t b[4];
+    read_exact(b, 4, "header");
+    const std::uint32_t n = detail::read_be32(b);
+    if (n == 0) throw IoError(path + ": dimension " + std::to_string(i) + " is zero");
+    if (total > max_values / n) throw IoError(path + ": dimensions are implausibly large");
+    total *= n;
+    d.dims.push_back(n);
+  }
+  constexpr std::size_t kChunk = std::size_t(4) << 20;  // values
+  std::vector<std::uint8_t> raw;
+  for (std::size_t done = 0; done < total;) {
+    const std::size_t n = std::min(kChunk, total - done);
+    raw.resize(4 * n);
+    read_exact(raw.data(), raw.size(), "data");
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t bits = detail::read_be32(raw.data() + 4 * i);
+      float v;
+      std::memcpy(&v, &bits, 4);
+      if (!std::isfinite(v)) throw IoError(path + ": value " + std::to_string(done + i) + " is not a finite number");
+      d.values.push_back(v);
+    }
+    done += n;
+  }
+  std::uint8_t extra;
+  if (in.read(&extra, 1) != 0) throw IoError(path + ": has bytes after the " + std::to_string(total) + " values the header announces");
+  return d;
+}
+
+// A float32 IDX file's bytes.
+inline std::string idx_float_bytes(const std::vector<std::uint32_t>& dims, const float* values) {
+  std::string out;
+  auto be32 = [&](std::uint32_t v) {
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xff));
+  };
+  be32(0x00000D00u | static_cast<std::uint32_t>(dims.size()));
+  std::size_t n = 1;
+  for (auto d : dims) be32(d), n *= d;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, values + i, 4);
+    be32(bits);
+  }
+  return out;
+}
+
 // An unsigned-byte IDX file's bytes: magic, dimensions, values.
 inline std::string idx_bytes(const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& bytes) {
   std::string out;
@@ -87,6 +161,7 @@ inline std::string idx_bytes(const std::vector<std::uint32_t>& dims, const std::
   return out;
 }
 
+// Writes an unsigned-byte IDX file (plain, uncompressed) atomically.
 inline void write_idx(const std::string& path, const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& bytes) {
   write_file_atomic(path, idx_bytes(dims, bytes));
 }

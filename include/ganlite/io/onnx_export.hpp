@@ -47,6 +47,7 @@ struct OnnxExportOptions {
   std::string input_name = "input", output_name = "output";
   std::vector<std::pair<std::string, int>> joined_inputs;  // further (N, width) inputs, joined after the first
   std::string doc;                                         // the model's doc_string
+  std::vector<std::pair<std::string, std::string>> metadata;  // the model's metadata_props (key, value)
 };
 
 namespace detail {
@@ -144,6 +145,11 @@ inline onnx::ModelProto sequential_to_onnx(Sequential<float>& net, const OnnxExp
   model.set_ir_version(onnx::IR_VERSION);
   model.set_producer_name("ganlite");
   model.set_doc_string(o.doc);
+  for (const auto& [key, value] : o.metadata) {
+    onnx::StringStringEntryProto& p = *model.add_metadata_props();
+    p.set_key(key);
+    p.set_value(value);
+  }
   onnx::OperatorSetIdProto& opset = *model.add_opset_import();
   opset.set_domain("");
   opset.set_version(13);
