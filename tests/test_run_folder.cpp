@@ -114,10 +114,15 @@ TEST_CASE("settings differences are said with both values, exactly") {
   CHECK(describe(dcgan_settings_differences(a, b)).empty());
   b.learning_rate = 1e-7;
   b.seed = 18446744073709551615ull;
-  // The library names settings; the two networks' learning rates are one setting of a DCGAN.
+  // The library names settings; D's learning rate follows G's unless it is set (TTUR), so a
+  // change of the one learning rate is said once.
   CHECK(describe(dcgan_settings_differences(a, b), dcgan_setting_name) ==
         "seed 0 in the checkpoint, 18446744073709551615 now, learning rate 0.0001 in the checkpoint, 1e-07 now");
-  CHECK(describe(dcgan_settings_differences(a, b)).find("discriminator learning rate 0.0001 in the checkpoint, 1e-07 now") != std::string::npos);
+  CHECK(describe(dcgan_settings_differences(a, b)).find("generator learning rate 0.0001 in the checkpoint, 1e-07 now") != std::string::npos);
+  CHECK(describe(dcgan_settings_differences(a, b)).find("discriminator learning rate") == std::string::npos);
+  a.discriminator_learning_rate = 4e-4;
+  CHECK(describe(dcgan_settings_differences(a, b)).find("discriminator learning rate 0.0004 in the checkpoint, 1e-07 now") != std::string::npos);
+  a.discriminator_learning_rate = 0;
   // A program says them as its flags, or leaves one unsaid.
   const auto flag = [](const std::string& s) { return s == "seed" ? std::string() : "--" + dcgan_setting_name(s); };
   CHECK(describe(dcgan_settings_differences(a, b), flag) == "--learning rate 0.0001 in the checkpoint, 1e-07 now");

@@ -7,6 +7,7 @@
 // another model says what differs. Versions 1 to 3 (a fixed header, then the tensors in order;
 // below) still load, as the seed model.
 #pragma once
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
@@ -33,6 +34,9 @@ inline ModelSettings dcgan_model_settings(const DcganConfig& k) {
 // (gan_config_differences) and the shards. Say them with dcgan_setting_name.
 inline SettingDifferences dcgan_settings_differences(const DcganConfig& saved, const DcganConfig& now) {
   SettingDifferences d = gan_config_differences(dcgan_gan_config(saved), dcgan_gan_config(now));
+  // Where D's learning rate follows G's on both sides, the one difference is G's: said once.
+  if (saved.discriminator_learning_rate == 0 && now.discriminator_learning_rate == 0)
+    d.erase(std::remove_if(d.begin(), d.end(), [](const SettingDifference& x) { return x.setting == "discriminator learning rate"; }), d.end());
   add_difference(d, "shards", std::to_string(saved.shards), std::to_string(now.shards));
   add_difference(d, "spectral normalization", saved.spectral_norm ? "on" : "off", now.spectral_norm ? "on" : "off");
   return d;
