@@ -31,39 +31,51 @@ namespace detail {
 inline std::uint32_t read_be32(const std::uint8_t* p) {
   return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
 }
+
+// read_exact(dst, n, what): n bytes or an error saying the file ends inside `what`.
+inline auto exact_reader(GzipOrPlainReader& in, const std::string& path) {
+  return [&in, &path](void* dst, std::size_t n, const char* what) {
+    if (in.read(dst, n) != n) throw IoError(path + ": file ends inside the " + std::string(what) + " (truncated?)");
+  };
+}
+
+// The header: magic of `type` and `rank` dimensions, none zero, at most max_values values in all.
+// Fills dims; returns the number of values.
+template <class ReadExact>
+std::size_t read_idx_header(const ReadExact& read_exact, const std::string& path, std::uint32_t type, const char* kind, int rank,
+                            const char* rank_hint, std::size_t max_values, std::vector<std::uint32_t>& dims) {
+  std::uint8_t head[4];
+  read_exact(head, 4, "header");
+  const std::uint32_t magic = read_be32(head);
+  if ((magic >> 8) != type) {
+    char b[64];
+    std::snprintf(b, sizeof b, "magic number 0x%08x; such files start 0x0000%02x%02x", magic, type, rank);
+    throw IoError(path + ": not " + kind + " (" + b + ")");
+  }
+  if (static_cast<int>(magic & 0xff) != rank)
+    throw IoError(path + ": has " + std::to_string(magic & 0xff) + " dimensions, expected " + std::to_string(rank) + rank_hint);
+  std::size_t total = 1;
+  for (int i = 0; i < rank; ++i) {
+    std::uint8_t b[4];
+    read_exact(b, 4, "header");
+    const std::uint32_t n = read_be32(b);
+    if (n == 0) throw IoError(path + ": dimension " + std::to_string(i) + " is zero");
+    if (total > max_values / n) throw IoError(path + ": dimensions are implausibly large");
+    total *= n;
+    dims.push_back(n);
+  }
+  return total;
+}
 }  // namespace detail
 
 // Reads a whole IDX file of unsigned bytes with `expected_rank` dimensions. Refuses a payload
 // larger than max_bytes (a corrupt header must not make us allocate gigabytes).
 inline IdxData read_idx(const std::string& path, int expected_rank, std::size_t max_bytes = std::size_t(1) << 31) {
   GzipOrPlainReader in(path);
-  auto read_exact = [&](void* dst, std::size_t n, const char* what) {
-    if (in.read(dst, n) != n) throw IoError(path + ": file ends inside the " + std::string(what) + " (truncated?)");
-  };
-  std::uint8_t head[4];
-  read_exact(head, 4, "header");
-  const std::uint32_t magic = detail::read_be32(head);
-  if ((magic >> 8) != 0x08)
-    throw IoError(path + ": not an unsigned-byte IDX file (magic number 0x" + [&] {
-      char b[16];
-      std::snprintf(b, sizeof b, "%08x", magic);
-      return std::string(b);
-    }() + ")");
-  const int rank = static_cast<int>(magic & 0xff);
-  if (rank != expected_rank)
-    throw IoError(path + ": has " + std::to_string(rank) + " dimensions, expected " + std::to_string(expected_rank) +
-                  (expected_rank == 3 ? " (an images file)" : " (a labels file)"));
+  const auto read_exact = detail::exact_reader(in, path);
   IdxData d;
-  std::size_t total = 1;
-  for (int i = 0; i < rank; ++i) {
-    std::uint8_t b[4];
-    read_exact(b, 4, "header");
-    const std::uint32_t n = detail::read_be32(b);
-    if (n == 0) throw IoError(path + ": dimension " + std::to_string(i) + " is zero");
-    if (total > max_bytes / n) throw IoError(path + ": dimensions are implausibly large");
-    total *= n;
-    d.dims.push_back(n);
-  }
+  const std::size_t total = detail::read_idx_header(read_exact, path, 0x08, "an unsigned-byte IDX file", expected_rank,
+                                                    expected_rank == 3 ? " (an images file)" : " (a labels file)", max_bytes, d.dims);
   // Grow as data actually arrives, so a header that lies about its size costs nothing.
   constexpr std::size_t kChunk = std::size_t(16) << 20;
   for (std::size_t done = 0; done < total;) {
@@ -87,31 +99,9 @@ struct IdxFloats {
 };
 inline IdxFloats read_idx_floats(const std::string& path, int expected_rank, std::size_t max_values = std::size_t(1) << 28) {
   GzipOrPlainReader in(path);
-  auto read_exact = [&](void* dst, std::size_t n, const char* what) {
-    if (in.read(dst, n) != n) throw IoError(path + ": file ends inside the " + std::string(what) + " (truncated?)");
-  };
-  std::uint8_t head[4];
-  read_exact(head, 4, "header");
-  const std::uint32_t magic = detail::read_be32(head);
-  if ((magic >> 8) != 0x0D) {
-    char b[16];
-    std::snprintf(b, sizeof b, "%08x", magic);
-    throw IoError(path + ": not a float32 IDX file (magic number 0x" + b + "; float32 files start 0x00000d" +
-                  std::to_string(expected_rank) + ")");
-  }
-  const int rank = static_cast<int>(magic & 0xff);
-  if (rank != expected_rank) throw IoError(path + ": has " + std::to_string(rank) + " dimensions, expected " + std::to_string(expected_rank));
+  const auto read_exact = detail::exact_reader(in, path);
   IdxFloats d;
-  std::size_t total = 1;
-  for (int i = 0; i < rank; ++i) {
-    std::uint8_t b[4];
-    read_exact(b, 4, "header");
-    const std::uint32_t n = detail::read_be32(b);
-    if (n == 0) throw IoError(path + ": dimension " + std::to_string(i) + " is zero");
-    if (total > max_values / n) throw IoError(path + ": dimensions are implausibly large");
-    total *= n;
-    d.dims.push_back(n);
-  }
+  const std::size_t total = detail::read_idx_header(read_exact, path, 0x0D, "a float32 IDX file", expected_rank, "", max_values, d.dims);
   constexpr std::size_t kChunk = std::size_t(4) << 20;  // values
   std::vector<std::uint8_t> raw;
   for (std::size_t done = 0; done < total;) {
