@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ganlite/dist/agreement.hpp>
 #include <ganlite/io/authorship.hpp>
+#include <ganlite/io/base64.hpp>
 #include <ganlite/io/gif.hpp>
 #include <ganlite/io/image.hpp>
 #include <ganlite/io/svg_plot.hpp>
@@ -134,6 +135,17 @@ TEST_CASE("files that belong together are written whole, or none of them") {
   CHECK(files_in(d) == 3);  // a.idx, a-labels.idx, the folder: no temporary left
   CHECK(error_of([&] { write_files_atomic({{d + "/c.idx", "x"}, {"/missing/c-labels.idx", "y"}}); }).find("cannot write /missing/c-labels.idx") == 0);
   CHECK_FALSE(exists(d + "/c.idx"));
+}
+
+TEST_CASE("base64: RFC 4648's test vectors, and every byte value survives") {
+  const char* vectors[][2] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (const auto& v : vectors) CHECK(base64_encode(v[0]) == v[1]);
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  const std::string e = base64_encode(all);
+  CHECK(e.size() == 344);  // 256 bytes: 85 groups of three, one byte left, padded
+  CHECK(e.substr(0, 8) == "AAECAwQF");
+  CHECK(e.substr(e.size() - 8) == "/P3+/w==");
 }
 
 TEST_CASE("SIGHUP asks for a stop like SIGINT; a second signal writes the last words and ends the process") {

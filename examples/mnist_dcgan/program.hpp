@@ -8,9 +8,10 @@
 //   mpirun -np P mnist_dcgan ... --shards S   (built with MPI: data-parallel, P dividing S)
 //   mnist_dcgan generate --checkpoint F (--count N [--seed S] | --noise Z.idx) [--digit D | --digits DDD | --class NAME]
 //               --out FILE.png|FILE.idx [--float]
-//   mnist_dcgan export --checkpoint F --out G.onnx   (built with ONNX: the generator as an ONNX model)
+//   mnist_dcgan export --checkpoint F (--out G.onnx | --html DIR [--ort-web PKG])   (built with ONNX: the generator
+//               as an ONNX model; --html: a page in DIR that draws with it in a browser)
 //   mnist_dcgan interpolate --checkpoint F --out FILE.png [--rows 8] [--steps 10] [--seed S]
-//   mnist_dcgan write --checkpoint F --text "2026 12 01" --out FILE.png [--styles 1] [--seed S]
+//   mnist_dcgan write --checkpoint F --text "2026 12 01" --out FILE.png|FILE.idx [--float] [--styles 1] [--seed S]
 //   mnist_dcgan evaluate (--checkpoint F [--confusions] | --real) --classifier C [--count 10000] [--seed S]
 //   mnist_dcgan inspect FILE   (a checkpoint's or weights file's settings and tensors)
 //   (generate, interpolate, write, evaluate --checkpoint: [--average N] draws from the generator
@@ -165,14 +166,20 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
   CLI::App* exp = app.add_subcommand("export", "Write a checkpoint's generator as an ONNX model: noise (N, 100) [and class one-hot (N, K)] -> "
                                                "images (N, 28, 28, 1) in [-1, 1]");
   exp->add_option("--checkpoint", ex.checkpoint, "Checkpoint file")->required()->check(CLI::ExistingFile);
-  exp->add_option("--out", ex.out, "Output file (.onnx)")->required()->check(file_ending({".onnx"}));
+  exp->add_option("--out", ex.out, "Output file (.onnx)")->check(file_ending({".onnx"}));
+  exp->add_option("--html", ex.html, "Also (or only) write a page into this folder that draws with the generator in a browser, "
+                                     "from file:// or served (python3 -m http.server)");
+  exp->add_option("--ort-web", ex.ort_web, "The folder of the npm package onnxruntime-web whose files the page carries "
+                                           "(default: $GANLITE_ORT_WEB_DIR, else the one scripts/install_deps.sh installs)")
+      ->check(CLI::ExistingDirectory);
   add_generator_options(exp, ex.generator);
   CLI::App* interp = app.add_subcommand("interpolate", "Write rows of images walking between random latent points");
   add_sampling_options(interp, s, {".png"});
   interp->add_option("--rows", s.rows, "Rows")->capture_default_str()->check(CLI::Range(1, 64));
   interp->add_option("--steps", s.steps, "Images per row")->capture_default_str()->check(CLI::Range(2, 64));
   CLI::App* write = app.add_subcommand("write", "Write digits as handwriting, one hand per line (conditional MNIST checkpoints)");
-  add_sampling_options(write, s, {".png"});
+  add_sampling_options(write, s, {".png", ".idx"});
+  write->add_flag("--float", s.float_pixels, "Write the .idx as float32 pixels in [-1, 1], as drawn (default: bytes 0-255)");
   write->add_option("--text", s.text, "The digits to write; a space leaves a gap")->required()->check(CLI::Validator(
       [](std::string& t) -> std::string { return t.size() > 200 ? "at most 200 characters" : ""; }, "TEXT"));
   write->add_option("--styles", s.styles, "Lines, each in its own hand")->capture_default_str()->check(CLI::Range(1, 64));
@@ -206,7 +213,9 @@ inline int program_main(int argc, char** argv, const ganlite::LoopHooks<float>& 
     if (inspect->parsed()) return std::printf("%s", file_listing(inspected).c_str()) < 0 ? 1 : 0;
     if (gen->parsed()) return mnist_dcgan::run_generate(s);
     if (exp->parsed()) {
-      check_can_write(ex.out);
+      if (ex.out.empty() && ex.html.empty()) throw mnist_dcgan::UsageError("export: needs --out G.onnx, --html DIR, or both");
+      if (!ex.out.empty()) check_can_write(ex.out);
+      if (!ex.html.empty()) mnist_dcgan::check_can_write_page(ex.html, ex.ort_web);
       return mnist_dcgan::run_export(ex);
     }
     if (interp->parsed()) return mnist_dcgan::run_interpolate(s);

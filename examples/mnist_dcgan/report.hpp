@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <ganlite/train/run_folder.hpp>
+
 #include "options.hpp"
 
 namespace mnist_dcgan {
@@ -19,6 +21,15 @@ inline std::string format_number(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.9g", v);
   return buf;
+}
+
+// What a person can do with the finished run's generator: the commands, its last checkpoint
+// named (docs/onnx_export.md for the ONNX model and the page).
+inline std::string use_commands(const std::string& last, bool conditional) {
+  const std::string c = "mnist_dcgan ";
+  return "draw: " + c + (conditional ? "write --checkpoint " + last + " --text \"2026 12 06\" --out line.png; " : std::string()) +
+         c + "generate --checkpoint " + last + " --count 16 --out grid.png; as ONNX: " + c + "export --checkpoint " + last +
+         " --out generator.onnx; in a browser: " + c + "export --checkpoint " + last + " --html page, then open page/index.html";
 }
 
 // What the run is: one line per setting, in the order a person reads them.
@@ -43,6 +54,7 @@ inline std::vector<std::pair<std::string, std::string>> run_settings(const Train
           {"processes and shards", std::to_string(o.processes) + " process" + (o.processes > 1 ? "es" : "") + ", " + std::to_string(o.shards) +
                                        " shard" + (o.shards > 1 ? "s" : "") + " per batch"},
           {"GEMM kernel", kernel},
+          {"when it is done", use_commands(checkpoint_path(o.out_dir, o.epochs), o.conditional)},
           {"program", std::string("mnist_dcgan, ganlite ") + GANLITE_PROGRAM_VERSION}};
 }
 

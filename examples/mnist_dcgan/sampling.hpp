@@ -111,15 +111,42 @@ inline Tensor<float> normal_noise(int n, Rng& rng) {
   return z;
 }
 
+// Images (N, 28, 28, 1) as an IDX file: bytes 0-255, or float32 pixels in [-1, 1] as drawn; with
+// their labels in lpath beside them when it is given, the pair whole or neither.
+inline void write_images_idx(const std::string& out, const Tensor<float>& all, bool float_pixels, const std::string& lpath,
+                             const std::vector<int>& labels) {
+  const auto n = static_cast<std::uint32_t>(all.dim(0));
+  std::string images;
+  if (float_pixels) {
+    images = idx_float_bytes({n, 28, 28}, all.data());
+  } else {
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(all.size());
+    for (float v : all) bytes.push_back(to_byte(v));
+    images = idx_bytes({n, 28, 28}, bytes);
+  }
+  std::vector<std::pair<std::string, std::string>> files = {{out, images}};
+  if (!lpath.empty())  // classes are at most 256 (kMaxDcganClasses): each label fits its byte
+    files.push_back({lpath, idx_bytes({n}, std::vector<std::uint8_t>(labels.begin(), labels.end()))});
+  write_files_atomic(files);
+}
+
+inline bool is_idx(const std::string& out) { return out.size() > 4 && out.compare(out.size() - 4, 4, ".idx") == 0; }
+
+inline void check_float_pixels(const SampleOptions& o, const char* command) {
+  if (o.float_pixels && !is_idx(o.out))
+    throw UsageError(std::string(command) + " --float: writes float32 pixels into an .idx file; " + o.out + " is a picture");
+}
+
 // --count images; for a conditional model, --count of each requested class, a grid row per class
 // (the same noise vectors in every row) and, for IDX output, an IDX of their labels beside it.
 inline int run_generate(const SampleOptions& o) {
   DcganGenerator g = generator_from(o.checkpoint, o.generator);
   const std::vector<int> ks = requested_classes(g.config, o);
-  const bool idx = o.out.size() > 4 && o.out.compare(o.out.size() - 4, 4, ".idx") == 0;
+  const bool idx = is_idx(o.out);
   const std::string lpath = idx && !ks.empty() ? o.out.substr(0, o.out.size() - 4) + "-labels.idx" : "";
   if (!lpath.empty()) check_can_write(lpath);  // both files of the pair can be written, said before any work
-  if (o.float_pixels && !idx) throw UsageError("generate --float: writes float32 pixels into an .idx file; " + o.out + " is a picture");
+  check_float_pixels(o, "generate");
   Rng rng(o.seed);
   const Tensor<float> noise = o.noise.empty() ? normal_noise(o.count, rng) : noise_from(o.noise);
   const int count = noise.dim(0), rows = ks.empty() ? 1 : static_cast<int>(ks.size()), n = count * rows;
@@ -130,20 +157,8 @@ inline int run_generate(const SampleOptions& o) {
     if (!ks.empty()) labels.insert(labels.end(), count, ks[r]);
   }
   const Tensor<float> all = generate_images(g, z, labels);
-  if (idx && o.float_pixels) {
-    std::vector<std::pair<std::string, std::string>> files = {{o.out, idx_float_bytes({static_cast<std::uint32_t>(n), 28, 28}, all.data())}};
-    if (!lpath.empty())
-      files.push_back({lpath, idx_bytes({static_cast<std::uint32_t>(n)}, std::vector<std::uint8_t>(labels.begin(), labels.end()))});
-    write_files_atomic(files);
-    if (!lpath.empty()) std::printf("Wrote their labels to %s\n", lpath.c_str());
-  } else if (idx) {
-    std::vector<std::uint8_t> bytes;
-    bytes.reserve(all.size());
-    for (float v : all) bytes.push_back(to_byte(v));
-    std::vector<std::pair<std::string, std::string>> files = {{o.out, idx_bytes({static_cast<std::uint32_t>(n), 28, 28}, bytes)}};
-    if (!lpath.empty())  // classes are at most 256 (kMaxDcganClasses): each label fits its byte
-      files.push_back({lpath, idx_bytes({static_cast<std::uint32_t>(n)}, std::vector<std::uint8_t>(labels.begin(), labels.end()))});
-    write_files_atomic(files);  // the images and their labels whole, or neither
+  if (idx) {
+    write_images_idx(o.out, all, o.float_pixels, lpath, labels);
     if (!lpath.empty()) std::printf("Wrote their labels to %s\n", lpath.c_str());
   } else if (ks.empty()) {
     const int cols = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n))));
@@ -190,6 +205,7 @@ inline int run_write(const SampleOptions& o) {
   for (char ch : o.text)
     if (ch != ' ' && (ch < '0' || ch > '9'))
       throw UsageError(std::string("write --text: '") + ch + "' is not a digit or a space (the model writes 0-9)");
+  check_float_pixels(o, "write");
   const int cols = static_cast<int>(o.text.size());
   Rng rng(o.seed);
   Tensor<float> z({o.styles * cols, kNoiseDim});
@@ -206,7 +222,10 @@ inline int run_write(const SampleOptions& o) {
   for (int s = 0; s < o.styles; ++s)
     for (int i = 0; i < cols; ++i)
       if (o.text[i] == ' ') std::fill_n(all.data() + (static_cast<std::size_t>(s) * cols + i) * 784, 784, -1.0f);  // black
-  write_png(o.out, make_grid(all, o.styles, cols, 2, 0));
+  if (is_idx(o.out))
+    write_images_idx(o.out, all, o.float_pixels, "", labels);  // line by line, a space as a black image
+  else
+    write_png(o.out, make_grid(all, o.styles, cols, 2, 0));
   std::printf("Wrote \"%s\" in %d hand%s to %s\n", o.text.c_str(), o.styles, o.styles == 1 ? "" : "s", o.out.c_str());
   return 0;
 }

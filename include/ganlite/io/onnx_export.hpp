@@ -280,11 +280,14 @@ inline onnx::ModelProto sequential_to_onnx(Sequential<float>& net, const OnnxExp
   return model;
 }
 
-// Writes `model` to `path` (atomically: the file is whole or not there).
-inline void write_onnx(const onnx::ModelProto& model, const std::string& path) {
+// The model as the bytes of a .onnx file; `what` names it in the error.
+inline std::string onnx_bytes(const onnx::ModelProto& model, const std::string& what) {
   std::string bytes;
-  if (!model.SerializeToString(&bytes)) throw IoError(path + ": the ONNX model could not be serialized");
-  write_file_atomic(path, bytes);
+  if (!model.SerializeToString(&bytes)) throw IoError(what + ": the ONNX model could not be serialized");
+  return bytes;
 }
+
+// Writes `model` to `path` (atomically: the file is whole or not there).
+inline void write_onnx(const onnx::ModelProto& model, const std::string& path) { write_file_atomic(path, onnx_bytes(model, path)); }
 
 }  // namespace ganlite
