@@ -1,13 +1,21 @@
 // The VAE (models/vae.hpp, train/vae_trainer.hpp): the step's gradients are the derivatives of
 // its loss (reconstruction + w KL with the step's own eps, drawn from the data Rng), for every
 // parameter of both networks, conditional too; the KL warm-up's weights; the convolutional VAE's
-// shapes; bad models refused by name.
+// shapes; bad models refused by name; the VAE on the training loop every model shares, stopped
+// and resumed from its checkpoint byte for byte like a GAN, and a checkpoint of other settings
+// refused by name.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <ganlite/ganlite.hpp>
 #include <ganlite/testing/grad_check.hpp>
+#include <ganlite/train/training_loop.hpp>
+#include <ganlite/train/vae_checkpoint.hpp>
 #include <ganlite/train/vae_trainer.hpp>
+
+#include "error_of.hpp"
+#include "work_dir.hpp"
 
 using namespace ganlite;
 
@@ -116,4 +124,101 @@ TEST_CASE("a VAE whose networks don't fit is refused with their shapes") {
   c.latent = 16, c.classes = 10;
   CHECK_THROWS_WITH(VaeTrainer<float>(c, [](Rng& r) { return make_vae_encoder<float>(r, 16, 10); }, [](Rng& r) { return make_vae_decoder<float>(r); }),
                     doctest::Contains("the decoder takes (16,); latent 16 + classes 10 needs (26,)"));
+}
+
+namespace {
+
+VaeConfig small_vae_config() {
+  VaeConfig c;
+  c.latent = kLatent, c.classes = kClasses, c.batch = 8, c.seed = 11, c.kl_warmup_steps = 5;
+  return c;
+}
+VaeTrainer<float> small_vae(const VaeConfig& c) {
+  return VaeTrainer<float>(c, [&](Rng& r) { return encoder<float>(r, c.classes); }, [&](Rng& r) { return decoder<float>(r, c.classes); });
+}
+const ModelSettings kSmallVae = {{"model", "small vae"}};
+
+// 36 images of 4x4 in [-1, 1] and their classes: 5 steps per epoch, the last one of 4 images.
+struct SmallData {
+  Tensor<float> images{{36, 4, 4, 1}};
+  std::vector<int> labels;
+  SmallData() {
+    Rng r(3);
+    for (auto& v : images) v = static_cast<float>(r.uniform(-1, 1));
+    for (int i = 0; i < 36; ++i) labels.push_back(i % kClasses);
+  }
+};
+
+TrainingHooks<VaeTrainer<float>> vae_saving_hooks() {
+  TrainingHooks<VaeTrainer<float>> h;
+  h.save_checkpoint = [](VaeTrainer<float>& t, const LoopCursor& at, const std::string& path) { save_vae_checkpoint(t, path, kSmallVae, {at, {}}); };
+  return h;
+}
+
+LoopSettings in_dir(const std::string& dir, int epochs) {
+  LoopSettings s;
+  s.epochs = epochs, s.checkpoint_dir = dir;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the training loop trains a VAE: stopped mid-epoch and resumed from its checkpoint, it ends byte for byte as a run never stopped") {
+  const SmallData data;
+  const std::string work = GANLITE_TEST_WORK_DIR;
+  const std::string whole_dir = fresh_work_dir(work, "vae_whole"), parts_dir = fresh_work_dir(work, "vae_parts");
+  VaeTrainer<float> whole = small_vae(small_vae_config());
+  LoopCursor at;
+  std::vector<VaeStepStats> figures;
+  auto hooks = vae_saving_hooks();
+  hooks.after_step = [&](const StepRecordOf<VaeStepStats>& r) { figures.push_back(r.stats); };
+  CHECK(train_epochs(whole, at, tensor_images(data.images, data.labels), in_dir(whole_dir, 3), hooks).end == LoopEnd::Finished);
+  REQUIRE(figures.size() == 15);
+  CHECK(figures[0].kl_weight == doctest::Approx(0.2));  // the warm-up, step by step
+  CHECK(figures[4].kl_weight == 1.0f);
+  CHECK(figures.back().negative_elbo < figures.front().negative_elbo);
+
+  VaeTrainer<float> first = small_vae(small_vae_config());
+  LoopCursor first_at;
+  int steps = 0;
+  auto stopping = vae_saving_hooks();
+  stopping.after_step = [&](const StepRecordOf<VaeStepStats>&) { ++steps; };
+  stopping.stop_requested = [&] { return steps >= 7; };  // epoch 2, step 2
+  const LoopOutcome stopped = train_epochs(first, first_at, tensor_images(data.images, data.labels), in_dir(parts_dir, 3), stopping);
+  REQUIRE(stopped.end == LoopEnd::Stopped);
+  CHECK(stopped.checkpoint == parts_dir + "/checkpoint_epoch_0001_step_0002.ckpt");
+
+  const VaeCheckpointInfo info = read_vae_checkpoint_info(stopped.checkpoint);
+  CHECK(info.model == kSmallVae);
+  CHECK(info.config.kl_warmup_steps == 5);
+  VaeTrainer<float> resumed = small_vae(info.config);
+  LoopCursor resumed_at = load_vae_checkpoint(resumed, stopped.checkpoint, kSmallVae).cursor;
+  CHECK(resumed_at.step_in_epoch == 2);
+  CHECK(train_epochs(resumed, resumed_at, tensor_images(data.images, data.labels), in_dir(parts_dir, 3), vae_saving_hooks()).end == LoopEnd::Finished);
+  CHECK(read_file(parts_dir + "/checkpoint_epoch_0003.ckpt") == read_file(whole_dir + "/checkpoint_epoch_0003.ckpt"));
+
+  VaeConfig other = small_vae_config();
+  other.batch = 16, other.beta = 0.5;
+  VaeTrainer<float> wrong = small_vae(other);
+  const std::string e = error_of([&] { load_vae_checkpoint(wrong, stopped.checkpoint, kSmallVae); });
+  CHECK(e.find(stopped.checkpoint) != std::string::npos);
+  CHECK(e.find("batch") != std::string::npos);
+  CHECK(e.find("beta") != std::string::npos);
+  CHECK(error_of([&] { read_vae_checkpoint_info(whole_dir + "/nothing.ckpt"); }).find(whole_dir + "/nothing.ckpt") != std::string::npos);
+}
+
+TEST_CASE("the loop's NaN guard names a VAE's figures") {
+  const SmallData data;
+  VaeTrainer<float> t = small_vae(small_vae_config());
+  LoopCursor at;
+  TrainingHooks<VaeTrainer<float>> hooks;
+  hooks.step = [](VaeTrainer<float>& v, const Tensor<float>& b, const std::vector<int>& y) {
+    VaeStepStats s = v.train_step(b, y);
+    s.kl = std::nanf("");
+    return s;
+  };
+  LoopSettings once;
+  const std::string e = error_of([&] { train_epochs(t, at, tensor_images(data.images, data.labels), once, hooks); });
+  CHECK(e.find("training diverged at epoch 1, step 1") == 0);
+  CHECK(e.find("kl nan") != std::string::npos);
 }

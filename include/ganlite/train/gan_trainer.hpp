@@ -39,6 +39,7 @@
 // weights. The numbers depend on S and not on the process count. One shard (the default) runs
 // each network whole, as above.
 #pragma once
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -76,6 +77,8 @@ struct GanConfig {
 
 struct StepStats {
   float d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;  // D(x), D(G(z)): mean sigmoid outputs
+  static constexpr std::array<const char*, 4> names = {"d_loss", "g_loss", "d_real", "d_fake"};
+  std::array<float, 4> values() const { return {d_loss, g_loss, d_real, d_fake}; }
 };
 
 template <class T = float>
@@ -165,6 +168,13 @@ class GanTrainer {
   // real: (B, H, W, C) images as G draws them; labels: their classes (B of them) when the
   // trainer is conditional, else empty. With shards, every process passes the whole batch and
   // uses its shards' rows; the losses and D outputs returned are the whole batch's.
+  // The training loop's view (training_loop.hpp): batch, labels or not, one step.
+  using Scalar = T;
+  using Figures = StepStats;
+  int batch_size() const { return cfg_.batch; }
+  bool takes_labels() const { return cfg_.classes > 0; }
+  StepStats step(const Tensor<T>& real, const std::vector<int>& labels) { return train_step(real, labels); }
+
   StepStats train_step(const Tensor<T>& real, const std::vector<int>& labels = {}) {
     const auto start = std::chrono::steady_clock::now();
     const int B = real.dim(0), K = cfg_.classes, L = shards_.local();

@@ -13,6 +13,7 @@
 // All randomness comes from Rngs held here — init (weights) and data (eps and the training
 // loop's shuffles) — so a checkpoint of the trainer's state continues bit-identically.
 #pragma once
+#include <array>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -42,6 +43,8 @@ struct VaeConfig {
 struct VaeStepStats {
   float negative_elbo = 0, reconstruction = 0, kl = 0;  // nats per image
   float kl_weight = 1;                                  // w of this step
+  static constexpr std::array<const char*, 4> names = {"negative_elbo", "reconstruction", "kl", "kl_weight"};
+  std::array<float, 4> values() const { return {negative_elbo, reconstruction, kl, kl_weight}; }
 };
 
 template <class T = float>
@@ -71,6 +74,13 @@ class VaeTrainer {
   }
   VaeTrainer(const VaeTrainer&) = delete;
   VaeTrainer& operator=(const VaeTrainer&) = delete;
+
+  // The training loop's view (training_loop.hpp): batch, labels or not, one step.
+  using Scalar = T;
+  using Figures = VaeStepStats;
+  int batch_size() const { return cfg_.batch; }
+  bool takes_labels() const { return cfg_.classes > 0; }
+  VaeStepStats step(const Tensor<T>& images, const std::vector<int>& labels) { return train_step(images, labels); }
 
   VaeStepStats train_step(const Tensor<T>& images, const std::vector<int>& labels = {}) {
     const int B = images.dim(0), K = cfg_.classes, L = cfg_.latent;

@@ -1,0 +1,166 @@
+// ganlite/train/vae_checkpoint.hpp — the checkpoint of a VaeTrainer<float>: all a resumed run
+// needs to continue bit-identically (training_loop.hpp), and what the model is.
+//
+// An archive (io/archive.hpp) with the settings
+//   the model's own   ModelSettings, at least "model" (a name); a load into a trainer whose model
+//                     says otherwise is refused, naming each difference
+//   the trainer's     kind = vae_checkpoint; seed, latent, classes, batch, beta, kl_warmup_steps;
+//                     learning_rate, beta1, beta2, epsilon, adam_step; epoch, step_in_epoch,
+//                     epoch_start_rng, data_rng; data_images, data_fingerprint
+// and the tensors by path: encoder/<layer>/<tensor>, decoder/..., and the one Adam's moments
+// adam/m/encoder/<layer>/<tensor>, adam/v/decoder/... Loading is all or nothing.
+#pragma once
+#include <set>
+#include <string>
+#include <vector>
+
+#include "archive_settings.hpp"
+#include "run_position.hpp"
+#include "settings_difference.hpp"
+#include "vae_trainer.hpp"
+
+namespace ganlite {
+
+struct VaeCheckpointInfo {
+  VaeConfig config;
+  ModelSettings model;
+  RunPosition position;
+};
+
+namespace detail {
+
+inline bool is_vae_trainer_setting(const std::string& key) {
+  static const std::set<std::string> keys = {"kind", "seed", "latent", "classes", "batch", "beta", "kl_warmup_steps", "learning_rate", "beta1",
+                                             "beta2", "epsilon", "adam_step", "epoch", "step_in_epoch", "epoch_start_rng", "data_rng",
+                                             "data_images", "data_fingerprint"};
+  return keys.count(key) > 0;
+}
+
+inline VaeCheckpointInfo vae_info_of(const Archive& c, const ByteReader& r) {
+  const Settings s{c, r};
+  if (s.text("kind") != "vae_checkpoint") r.fail("is a " + s.text("kind") + " file, not a VAE checkpoint");
+  VaeCheckpointInfo h;
+  for (const auto& [k, v] : c.settings)
+    if (!is_vae_trainer_setting(k)) h.model[k] = v;
+  if (!h.model.count("model")) r.fail("setting model is missing");
+  VaeConfig& v = h.config;
+  v.seed = s.whole("seed", ~0ull);
+  v.latent = static_cast<int>(s.whole("latent", 1 << 20));
+  v.classes = static_cast<int>(s.whole("classes", 1000));
+  v.batch = static_cast<int>(s.whole("batch", 1 << 30));
+  v.beta = s.real("beta");
+  v.kl_warmup_steps = static_cast<long>(s.whole("kl_warmup_steps", 1ull << 40));
+  v.adam = AdamConfig{s.real("learning_rate"), s.real("beta1"), s.real("beta2"), s.real("epsilon")};
+  h.position.cursor.epoch = static_cast<int>(s.whole("epoch", 1u << 30));
+  h.position.cursor.step_in_epoch = static_cast<int>(s.whole("step_in_epoch", 1u << 30));
+  h.position.cursor.epoch_start = s.rng("epoch_start_rng");
+  h.position.data.images = static_cast<std::uint32_t>(s.whole("data_images", ~0u));
+  h.position.data.fingerprint = s.whole("data_fingerprint", ~0ull);
+  return h;
+}
+
+// Every tensor of the checkpoint, with where it lives (the Adam moments staged in `adam`).
+inline std::vector<std::pair<std::string, Tensor<float>*>> vae_named_state(VaeTrainer<float>& t, AdamState<float>& adam) {
+  std::vector<std::pair<std::string, Tensor<float>*>> all;
+  std::vector<std::string> params;  // Adam's moments follow the encoder's params(), then the decoder's
+  for (auto [net, model] : {std::pair<const char*, Sequential<float>*>{"encoder", &t.encoder()}, {"decoder", &t.decoder()}}) {
+    for (const auto& [name, tensor] : model->named_state()) all.push_back({std::string(net) + "/" + name, tensor});
+    for (const auto& p : model->named_params()) params.push_back(std::string(net) + "/" + p.first);
+  }
+  for (int moment = 0; moment < 2; ++moment) {
+    auto& tensors = moment ? adam.v : adam.m;
+    for (std::size_t k = 0; k < tensors.size(); ++k) all.push_back({std::string("adam/") + (moment ? "v/" : "m/") + params.at(k), &tensors[k]});
+  }
+  return all;
+}
+
+}  // namespace detail
+
+// Where a checkpoint's settings differ from a trainer's and its model's.
+inline SettingDifferences vae_settings_differences(const VaeCheckpointInfo& saved, const VaeConfig& now, const ModelSettings& now_model) {
+  SettingDifferences d;
+  const VaeConfig& a = saved.config;
+  add_difference(d, "latent", std::to_string(a.latent), std::to_string(now.latent));
+  add_difference(d, "classes", std::to_string(a.classes), std::to_string(now.classes));
+  add_difference(d, "seed", std::to_string(a.seed), std::to_string(now.seed));
+  add_difference(d, "batch", std::to_string(a.batch), std::to_string(now.batch));
+  add_difference(d, "beta", exact_number(a.beta), exact_number(now.beta));
+  add_difference(d, "KL warm-up steps", std::to_string(a.kl_warmup_steps), std::to_string(now.kl_warmup_steps));
+  add_difference(d, "learning rate", exact_number(a.adam.learning_rate), exact_number(now.adam.learning_rate));
+  add_difference(d, "Adam beta1", exact_number(a.adam.beta1), exact_number(now.adam.beta1));
+  add_difference(d, "Adam beta2", exact_number(a.adam.beta2), exact_number(now.adam.beta2));
+  add_difference(d, "Adam epsilon", exact_number(a.adam.epsilon), exact_number(now.adam.epsilon));
+  std::set<std::string> keys;
+  for (const auto& kv : saved.model) keys.insert(kv.first);
+  for (const auto& kv : now_model) keys.insert(kv.first);
+  for (const auto& k : keys) {
+    const auto x = saved.model.find(k), y = now_model.find(k);
+    add_difference(d, k, x == saved.model.end() ? "(none)" : x->second, y == now_model.end() ? "(none)" : y->second);
+  }
+  return d;
+}
+
+inline void save_vae_checkpoint(VaeTrainer<float>& t, const std::string& path, const ModelSettings& model, const RunPosition& position = {}) {
+  if (!model.count("model")) throw std::invalid_argument("save_vae_checkpoint: the model settings need a \"model\" name");
+  Archive c;
+  for (const auto& [k, v] : model) {
+    if (detail::is_vae_trainer_setting(k)) throw std::invalid_argument("save_vae_checkpoint: model setting \"" + k + "\" is a name the trainer uses");
+    c.set(k, v);
+  }
+  const VaeConfig& v = t.config();
+  const AdamConfig& a = t.optimizer().config();  // what the optimizer uses now
+  c.set("kind", "vae_checkpoint");
+  c.set("seed", std::to_string(v.seed));
+  c.set("latent", std::to_string(v.latent));
+  c.set("classes", std::to_string(v.classes));
+  c.set("batch", std::to_string(v.batch));
+  c.set("beta", exact_number(v.beta));
+  c.set("kl_warmup_steps", std::to_string(v.kl_warmup_steps));
+  c.set("learning_rate", exact_number(a.learning_rate));
+  c.set("beta1", exact_number(a.beta1));
+  c.set("beta2", exact_number(a.beta2));
+  c.set("epsilon", exact_number(a.epsilon));
+  c.set("adam_step", std::to_string(t.optimizer().state().step));
+  c.set("epoch", std::to_string(position.cursor.epoch));
+  c.set("step_in_epoch", std::to_string(position.cursor.step_in_epoch));
+  c.set("epoch_start_rng", detail::rng_text(position.cursor.epoch_start));
+  c.set("data_rng", detail::rng_text(t.data_rng().state()));
+  c.set("data_images", std::to_string(position.data.images));
+  c.set("data_fingerprint", std::to_string(position.data.fingerprint));
+  AdamState<float> adam = t.optimizer().state();
+  for (const auto& [name, tensor] : detail::vae_named_state(t, adam)) c.add(name, *tensor);
+  write_archive(path, c);
+}
+
+inline VaeCheckpointInfo read_vae_checkpoint_info(const std::string& path) {
+  return detail::vae_info_of(read_archive(path), detail::reader_naming(path));
+}
+
+// Restores a trainer built with the checkpoint's settings (and `model`, the model settings it was
+// saved with); returns where the run stood. The trainer changes only if the whole file is good.
+inline RunPosition load_vae_checkpoint(VaeTrainer<float>& t, const std::string& path, const ModelSettings& model) {
+  const Archive c = read_archive(path);
+  const ByteReader r = detail::reader_naming(path);
+  const VaeCheckpointInfo h = detail::vae_info_of(c, r);
+  const std::string differs = describe(vae_settings_differences(h, t.config(), model));
+  if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
+  AdamState<float> adam = t.optimizer().state();
+  auto named = detail::vae_named_state(t, adam);
+  if (c.tensors.size() != named.size()) r.fail("holds " + std::to_string(c.tensors.size()) + " tensors; this model has " + std::to_string(named.size()));
+  std::vector<Tensor<float>> staged;
+  for (const auto& [name, tensor] : named) {
+    const Tensor<float>* src = c.find(name);
+    if (!src) r.fail("has no tensor " + name);
+    if (src->shape() != tensor->shape()) r.fail("tensor " + name + " has shape " + shape_str(src->shape()) + "; this model's is " + shape_str(tensor->shape()));
+    staged.push_back(*src);
+  }
+  const detail::Settings s{c, r};
+  const Rng::State data_state = s.rng("data_rng");
+  adam.step = static_cast<std::int64_t>(s.whole("adam_step", 1ull << 62));
+  for (std::size_t i = 0; i < named.size(); ++i) *named[i].second = std::move(staged[i]);
+  t.optimizer().set_state(adam);
+  t.data_rng().set_state(data_state);
+  return h.position;
+}
+
+}  // namespace ganlite
