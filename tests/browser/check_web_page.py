@@ -3,6 +3,7 @@
 the programs draw.
 
     check_web_page.py MNIST_DCGAN_BINARY WORK_DIR [SCREENSHOT.png]
+    check_web_page.py --screenshot PAGE_DIR SCREENSHOT.png [TEXT]   (only a screenshot of a page)
 
 Trains two short runs (256 images, one epoch): a conditional one and an unconditional one, and
 exports each as a page. Then, in Chromium, from file:// (no server):
@@ -78,7 +79,32 @@ def requests(b):
     return [m["params"]["request"]["url"] for m in b.events if m.get("method") == "Network.requestWillBeSent"]
 
 
+def screenshot_only(page_dir, path, text):
+    chromium = find_chromium()
+    if not chromium:
+        print("no Chromium on this machine")
+        return 77
+    with tempfile.TemporaryDirectory() as profile:
+        b = Browser(chromium, profile, os.devnull)
+        try:
+            b.open_page()
+            b.navigate("file://" + os.path.abspath(os.path.join(page_dir, "index.html")))
+            b.eval("ganlitePage.ready")
+            if text is not None:
+                type_text(b, text)
+            page_images(b)
+            # a short window first, so that the page's own height (not the window's) sets the picture's
+            b.send("Emulation.setDeviceMetricsOverride", {"width": 1000, "height": 100, "deviceScaleFactor": 1, "mobile": False})
+            take_screenshot(b, path, width=1000)
+        finally:
+            b.close()
+    print("wrote " + path)
+    return 0
+
+
 def main():
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--screenshot":
+        return screenshot_only(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) == 5 else None)
     if len(sys.argv) < 3:
         print(__doc__)
         return 2
