@@ -26,29 +26,12 @@ import subprocess
 import sys
 import tempfile
 
-from devtools import Browser, check, failures, find_chromium, passes, take_screenshot
-
-
-def screenshot_only(run_dir, path):
-    chromium = find_chromium()
-    if not chromium:
-        print("no Chromium on this machine")
-        return 77
-    with tempfile.TemporaryDirectory() as profile:
-        b = Browser(chromium, profile, os.devnull)
-        try:
-            b.open_page()
-            b.navigate("file://" + os.path.abspath(os.path.join(run_dir, "index.html")))
-            take_screenshot(b, path)
-        finally:
-            b.close()
-    print("wrote " + path)
-    return 0
+from devtools import Browser, check, failures, find_chromium, passes, screenshot_of, take_screenshot
 
 
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--screenshot":
-        return screenshot_only(sys.argv[2], sys.argv[3])
+        return screenshot_of(os.path.join(sys.argv[2], "index.html"), sys.argv[3])
     if len(sys.argv) < 3:
         print(__doc__)
         return 2

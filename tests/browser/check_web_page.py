@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 
-from devtools import Browser, check, failures, find_chromium, passes, take_screenshot
+from devtools import Browser, check, failures, find_chromium, passes, screenshot_of, take_screenshot
 
 TOLERANCE = 1e-4
 VISIBLE = "document.getElementById('%s').getClientRects().length > 0"  # laid out, not hidden
@@ -80,26 +80,12 @@ def requests(b):
 
 
 def screenshot_only(page_dir, path, text):
-    chromium = find_chromium()
-    if not chromium:
-        print("no Chromium on this machine")
-        return 77
-    with tempfile.TemporaryDirectory() as profile:
-        b = Browser(chromium, profile, os.devnull)
-        try:
-            b.open_page()
-            b.navigate("file://" + os.path.abspath(os.path.join(page_dir, "index.html")))
-            b.eval("ganlitePage.ready")
-            if text is not None:
-                type_text(b, text)
-            page_images(b)
-            # a short window first, so that the page's own height (not the window's) sets the picture's
-            b.send("Emulation.setDeviceMetricsOverride", {"width": 1000, "height": 100, "deviceScaleFactor": 1, "mobile": False})
-            take_screenshot(b, path, width=1000)
-        finally:
-            b.close()
-    print("wrote " + path)
-    return 0
+    def prepare(b):
+        b.eval("ganlitePage.ready")
+        if text is not None:
+            type_text(b, text)
+        page_images(b)
+    return screenshot_of(os.path.join(page_dir, "index.html"), path, 1000, prepare)
 
 
 def main():

@@ -9,6 +9,7 @@ import os
 import select
 import shutil
 import subprocess
+import tempfile
 import time
 
 TIMEOUT = 60  # seconds for any one browser answer: a hang fails the test instead of stalling it
@@ -155,3 +156,26 @@ def take_screenshot(b, path, width=1400):
     b.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": int(height), "deviceScaleFactor": 1, "mobile": False})
     with open(path, "wb") as f:
         f.write(base64.b64decode(b.send("Page.captureScreenshot", {"format": "png"})["data"]))
+
+
+def screenshot_of(page, path, width=1400, prepare=None):
+    """Only a screenshot: opens page (a file) in a fresh headless Chromium, lets prepare(browser)
+    set it up, and writes the whole page, as tall as its content, to path. 77: no Chromium."""
+    chromium = find_chromium()
+    if not chromium:
+        print("no Chromium on this machine")
+        return 77
+    with tempfile.TemporaryDirectory() as profile:
+        b = Browser(chromium, profile, os.devnull)
+        try:
+            b.open_page()
+            b.navigate("file://" + os.path.abspath(page))
+            if prepare:
+                prepare(b)
+            # a short window first, so that the page's own height (not the window's) sets the picture's
+            b.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": 100, "deviceScaleFactor": 1, "mobile": False})
+            take_screenshot(b, path, width)
+        finally:
+            b.close()
+    print("wrote " + path)
+    return 0
