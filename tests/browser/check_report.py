@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 
-from devtools import Browser, check, failures, find_chromium, passes, screenshot_of, take_screenshot
+from devtools import Browser, check, failures, find_chromium, screenshot_of, summary, take_screenshot
 
 
 def main():
@@ -115,8 +115,7 @@ def main():
             check(not errors, "no script or console error: %s" % errors)
         finally:
             b.close()
-    print("checks: %d passed, %d failed" % (len(passes), len(failures)))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

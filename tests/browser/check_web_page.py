@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 
-from devtools import Browser, check, failures, find_chromium, passes, screenshot_of, take_screenshot
+from devtools import Browser, check, failures, find_chromium, screenshot_of, summary, take_screenshot
 
 TOLERANCE = 1e-4
 VISIBLE = "document.getElementById('%s').getClientRects().length > 0"  # laid out, not hidden
@@ -229,8 +229,7 @@ def main():
                 server.wait()
         finally:
             b.close()
-    print("checks: %d passed, %d failed" % (len(passes), len(failures)))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

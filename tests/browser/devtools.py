@@ -150,6 +150,12 @@ def check(ok, what):
     (passes if ok else failures).append(what)
 
 
+def summary():
+    """Says how many checks passed and failed; the exit status: 1 if any failed."""
+    print("checks: %d passed, %d failed" % (len(passes), len(failures)))
+    return 1 if failures else 0
+
+
 def take_screenshot(b, path, width=1400):
     """The whole page as it opens, at the given width."""
     height = b.eval("document.documentElement.scrollHeight")
