@@ -9,6 +9,8 @@
 //     and time from them.
 #include <doctest/doctest.h>
 
+#include <ganlite/train/vae_trainer.hpp>
+
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -142,7 +144,7 @@ TEST_CASE("the loss log reads back exactly the steps a checkpoint holds; the rep
       r.stats.d_loss = static_cast<float>(epoch + step);
       log.add(r);
     }
-  log.write(dir, 3, "GAN");
+  log.write(dir, 3, "GAN", gan_report_charts()[0]);
   CHECK(read_file(dir + "/losses.csv").find("epoch,step,d_loss,g_loss,d_real,d_fake,seconds\n1,1,2.000000,") == 0);
   LossLog back;
   back.resume(dir + "/losses.csv", {1, 2, {}});  // one epoch and two steps done
@@ -168,4 +170,24 @@ TEST_CASE("the loss log's read-back skips lines it can't read, and a missing fil
   CHECK(log.rows[1].step == 3);
   log.resume(dir + "/missing.csv", {1, 0, {}});
   CHECK(log.rows.empty());
+}
+
+TEST_CASE("a log's columns are its model's figures: a VAE's log writes and reads its own, and not a GAN's") {
+  const std::string dir = fresh_dir("loss_log_vae");
+  LossLog vae(figure_columns<VaeStepStats>());
+  CHECK(vae.header() == "epoch,step,negative_elbo,reconstruction,kl,kl_weight,seconds\n");
+  StepRecordOf<VaeStepStats> r;
+  r.epoch = 1, r.step = 1, r.epoch_seconds = 0.25;
+  r.stats = {150.5f, 140.25f, 10.25f, 0.5f};
+  vae.add(r);
+  vae.write(dir, 1, "VAE", {"terms", "Terms", {{"negative ELBO", "#000", 0}, {"KL", "#d62728", 2}}});
+  CHECK(read_file(dir + "/losses.csv") == "epoch,step,negative_elbo,reconstruction,kl,kl_weight,seconds\n1,1,150.500000,140.250000,10.250000,0.500000,0.250\n");
+  CHECK(read_file(dir + "/losses.svg").find("negative ELBO") != std::string::npos);
+  LossLog back(figure_columns<VaeStepStats>());
+  back.resume(dir + "/losses.csv", {1, 0, {}});
+  REQUIRE(back.rows.size() == 1);
+  CHECK(back.rows[0].values == std::vector<float>{150.5f, 140.25f, 10.25f, 0.5f});
+  LossLog gan;  // a GAN's columns: another model's CSV gives no rows
+  gan.resume(dir + "/losses.csv", {1, 0, {}});
+  CHECK(gan.rows.empty());
 }

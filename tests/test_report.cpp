@@ -23,16 +23,18 @@ RunReport sample_report() {
   r.epoch_seconds = {10, 12};
   r.grids = {{1, "image_at_epoch_0001.png"}, {2, "image_at_epoch_0002.png"}};
   r.links = {{"losses.csv", "losses.csv"}};
-  r.steps = {{1, 1, 0.5f, 0.7f, 0.6f, 0.4f}, {1, 2, std::nanf(""), 0.7f, 0.6f, 0.4f}};
+  r.steps = {{1, 1, {0.5f, 0.7f, 0.6f, 0.4f}}, {1, 2, {std::nanf(""), 0.7f, 0.6f, 0.4f}}};
+  r.charts = {{"loss", "Losses", {{"D loss", "#d62728", 0}, {"G </script>", "#1f77b4", 1}}}};
   return r;
 }
 }  // namespace
 
-TEST_CASE("report JSON: columns per curve, NaN as null, strings that can't close the script") {
+TEST_CASE("report JSON: a column per figure, the charts of them, NaN as null, strings that can't close the script") {
   const std::string j = run_report_json(sample_report());
   CHECK(j.find("\"epoch\":[1,1]") != std::string::npos);
   CHECK(j.find("\"step\":[1,2]") != std::string::npos);
-  CHECK(j.find("\"dLoss\":[0.5,null]") != std::string::npos);
+  CHECK(j.find("\"values\":[[0.5,null],[0.7,0.7],[0.6,0.6],[0.4,0.4]]") != std::string::npos);  // a column per figure
+  CHECK(j.find("\"charts\":[{\"id\":\"loss\",\"title\":\"Losses\",\"curves\":[[\"D loss\",\"#d62728\",0],") != std::string::npos);
   CHECK(j.find("\"grids\":[[1,\"image_at_epoch_0001.png\"],[2,\"image_at_epoch_0002.png\"]]") != std::string::npos);
   CHECK(j.find('<') == std::string::npos);  // "<" is \u003c: no "</script>" can end the page's script
   CHECK(j.find("\\u003c/script\\u003e") != std::string::npos);

@@ -6,9 +6,10 @@
 //   - the run's state, progress, timing and settings;
 //   - the sample grid of one epoch, chosen with a slider (or the arrow keys), the newest by
 //     default; the choice is kept in the URL (#epoch=E), so a reload shows the same epoch;
-//   - two SVG charts (D and G loss; mean D(x) and D(G(z))) with one point per training step, an
-//     exponentially smoothed line whose weight a slider sets (kept in the URL as &smooth=S),
-//     epochs marked on the x-axis and the values under the pointer;
+//   - the run's SVG charts (RUN.charts: a GAN's D and G loss, and mean D(x) and D(G(z)); a VAE's
+//     terms) with one point per training step, an exponentially smoothed line whose weight a
+//     slider sets (kept in the URL as &smooth=S), epochs marked on the x-axis and the values
+//     under the pointer;
 // and, while the run is going, reloads the page every 30 seconds.
 #pragma once
 
@@ -60,9 +61,7 @@ a { color: #1b62c4; }
 <div class="charts">
 <section><label>Smoothing <input id="smooth" type="range" min="0" max="0.99" step="0.01" style="width:220px"></label>
 <span id="smoothValue"></span></section>
-<section><h2>Losses</h2><svg id="lossChart" viewBox="0 0 900 300"></svg><div class="readout" id="lossReadout"></div></section>
-<section><h2>Discriminator outputs: mean D(x) on real images, mean D(G(z)) on generated ones</h2>
-<svg id="outChart" viewBox="0 0 900 300"></svg><div class="readout" id="outReadout"></div></section>
+<div id="runCharts"></div>
 </div>
 </main>
 <script>
@@ -162,10 +161,18 @@ function el(parent, tag, attrs, text) {
   parent.appendChild(e);
   return e;
 }
-const charts = [
-  { svg: $("lossChart"), readout: $("lossReadout"), series: [["D loss", "#d62728", S.dLoss], ["G loss", "#1f77b4", S.gLoss]] },
-  { svg: $("outChart"), readout: $("outReadout"), series: [["D(x)", "#2ca02c", S.dReal], ["D(G(z))", "#9467bd", S.dFake]] },
-];
+const charts = RUN.charts.map((c) => {  // a section per chart: its title, its SVG, its readout
+  const section = document.createElement("section"), h = document.createElement("h2"), readout = document.createElement("div");
+  h.textContent = c.title;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("id", c.id + "Chart");
+  svg.setAttribute("viewBox", "0 0 900 300");
+  readout.className = "readout";
+  readout.id = c.id + "Readout";
+  section.append(h, svg, readout);
+  $("runCharts").append(section);
+  return { svg, readout, series: c.curves.map(([label, color, column]) => [label, color, S.values[column] || []]) };
+});
 function draw(chart, w) {
   const svg = chart.svg, W = 900, H = 300, L = 52, R = 12, T = 26, B = 34;
   svg.innerHTML = "";

@@ -19,10 +19,21 @@
 
 namespace ganlite {
 
-// One training step's numbers, as the curves plot them.
+// One training step's numbers, as the curves plot them: one value per column of the report.
 struct ReportStep {
   int epoch = 0, step = 0;  // step counts from 1 within its epoch
-  float d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;
+  std::vector<float> values;
+};
+
+// A chart of the page: curves of the steps' columns. A GAN's: its losses (id "loss": elements
+// lossChart and lossReadout), and D's mean outputs ("out").
+struct ReportCurve {
+  std::string label, color;
+  int column = 0;  // into ReportStep::values
+};
+struct ReportChart {
+  std::string id, title;  // id: its elements are id + "Chart" (the SVG) and id + "Readout"
+  std::vector<ReportCurve> curves;
 };
 
 enum class RunState { Running, Finished, Stopped, Failed };
@@ -38,6 +49,7 @@ struct RunReport {
   std::vector<double> epoch_seconds;  // time of each finished epoch (index 0: epoch 1)
   std::vector<std::pair<int, std::string>> grids;  // epoch, image file name relative to the page
   std::vector<std::pair<std::string, std::string>> links;  // label, file name relative to the page
+  std::vector<ReportChart> charts;
   std::vector<ReportStep> steps;
   std::string updated;  // when the page was written (local time, readable)
 };
@@ -117,19 +129,28 @@ inline std::string run_report_json(const RunReport& r) {
   for (std::size_t i = 0; i < r.epoch_seconds.size(); ++i) o += (i ? "," : "") + json_number(r.epoch_seconds[i], "%.3f");
   o += "],\"grids\":[";
   for (std::size_t i = 0; i < r.grids.size(); ++i) o += (i ? ",[" : "[") + std::to_string(r.grids[i].first) + "," + json_string(r.grids[i].second) + "]";
-  o += "],\"steps\":{";
-  auto column = [&](const char* name, auto get, bool first) {
-    o += std::string(first ? "" : ",") + "\"" + name + "\":[";
-    for (std::size_t i = 0; i < r.steps.size(); ++i) o += (i ? "," : "") + get(r.steps[i]);
+  o += "],\"charts\":[";
+  for (std::size_t c = 0; c < r.charts.size(); ++c) {
+    const ReportChart& ch = r.charts[c];
+    o += std::string(c ? "," : "") + "{\"id\":" + json_string(ch.id) + ",\"title\":" + json_string(ch.title) + ",\"curves\":[";
+    for (std::size_t k = 0; k < ch.curves.size(); ++k)
+      o += (k ? ",[" : "[") + json_string(ch.curves[k].label) + "," + json_string(ch.curves[k].color) + "," + std::to_string(ch.curves[k].column) + "]";
+    o += "]}";
+  }
+  o += "],\"steps\":{\"epoch\":[";
+  for (std::size_t i = 0; i < r.steps.size(); ++i) o += (i ? "," : "") + std::to_string(r.steps[i].epoch);
+  o += "],\"step\":[";
+  for (std::size_t i = 0; i < r.steps.size(); ++i) o += (i ? "," : "") + std::to_string(r.steps[i].step);
+  o += "],\"values\":[";  // column by column
+  std::size_t columns = 0;
+  for (const auto& st : r.steps) columns = std::max(columns, st.values.size());
+  for (std::size_t c = 0; c < columns; ++c) {
+    o += c ? ",[" : "[";
+    for (std::size_t i = 0; i < r.steps.size(); ++i)
+      o += (i ? "," : "") + (c < r.steps[i].values.size() ? json_number(r.steps[i].values[c]) : std::string("null"));
     o += "]";
-  };
-  column("epoch", [](const ReportStep& s) { return std::to_string(s.epoch); }, true);
-  column("step", [](const ReportStep& s) { return std::to_string(s.step); }, false);
-  column("dLoss", [](const ReportStep& s) { return json_number(s.d_loss); }, false);
-  column("gLoss", [](const ReportStep& s) { return json_number(s.g_loss); }, false);
-  column("dReal", [](const ReportStep& s) { return json_number(s.d_real); }, false);
-  column("dFake", [](const ReportStep& s) { return json_number(s.d_fake); }, false);
-  return o + "}}";
+  }
+  return o + "]}}";
 }
 
 // The whole page: the template with the data and the title put in.

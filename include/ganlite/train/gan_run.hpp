@@ -64,6 +64,12 @@ struct GanRunSettings {
   std::string how_to_raise_epochs = "train for more epochs";        // "raise --epochs to go on"
 };
 
+// A GAN's charts of its figures (StepStats' columns): the losses, and D's mean outputs.
+inline std::vector<ReportChart> gan_report_charts() {
+  return {{"loss", "Losses", {{"D loss", "#d62728", 0}, {"G loss", "#1f77b4", 1}}},
+          {"out", "Discriminator outputs: mean D(x) on real images, mean D(G(z)) on generated ones", {{"D(x)", "#2ca02c", 2}, {"D(G(z))", "#9467bd", 3}}}};
+}
+
 // The files a GAN run writes beside its checkpoints, and what proves a file without ganlite's
 // mark is one of them (a CSV header, the chart's title, the page's chart).
 inline const RunOutputs& gan_run_outputs() {
@@ -72,7 +78,7 @@ inline const RunOutputs& gan_run_outputs() {
     o.names = {"losses.csv", "losses.svg", "training.gif", "index.html"};
     o.numbered = {{"image_at_epoch_", ".png"}};
     o.fresh_may_replace = {"index.html"};  // the page of a run stopped before its first epoch
-    o.signatures = {kLossCsvHeader, kLossChartSignature, "id=\"lossChart\""};
+    o.signatures = {kLossCsvHeader, kLossChartSignature, "id=\"lossChart\"", "id=\"runCharts\""};  // lossChart: pages from before runCharts
     return o;
   }();
   return r;
@@ -166,16 +172,16 @@ class GanRun {
           const GrayImage picture = fixed_sample_grid(trainer);
           if (!picture.pixels.empty()) write_png(grid, picture);
         });
-        best_effort("losses.csv and losses.svg", [&] { log_.write(s_.dir, steps, s_.model_name); });
+        best_effort("losses.csv and losses.svg", [&] { log_.write(s_.dir, steps, s_.model_name, gan_report_charts()[0]); });
         best_effort("training.gif", [&] { write_gif_of_epochs(s_.dir, e.epoch, [&](const std::string& w) { warn(w); }); });
         if (e.epoch == s_.epochs) publish(RunState::Finished, "", cursor, steps, stop);
         else if (e.last)
           publish(RunState::Stopped, "by signal " + std::to_string(stop_signal(stop)) + " after epoch " + std::to_string(e.epoch) + "; " + s_.how_to_resume,
                   cursor, steps, stop);
         else publish(RunState::Running, "", cursor, steps, stop);
-        const LossRow& last = log_.rows.back();
-        say("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", e.epoch, e.seconds, last.d_loss, last.g_loss,
-            last.d_real, last.d_fake);
+        const std::vector<float>& last = log_.rows.back().values;
+        say("Time for epoch %d is %.3f sec  (D loss %.4f, G loss %.4f, D(x) %.3f, D(G(z)) %.3f)\n", e.epoch, e.seconds, last[0], last[1], last[2],
+            last[3]);
         if (parallel) {  // process 0's view, since the start of this run
           const Shards::Timing& t = trainer.timing();
           say("  data-parallel: sums over shards %.1f %% of the step time (%.1f ms of %.1f ms a step), %.2f MB sent a step\n",
@@ -201,7 +207,7 @@ class GanRun {
       out.signal = stop_signal(stop);  // another process may have had it
       if (!lead()) return out;
       if (cursor.step_in_epoch > 0) {  // stopped inside an epoch: the pictures wait for its end, the losses don't
-        best_effort("losses.csv and losses.svg", [&] { log_.write(s_.dir, steps, s_.model_name); });
+        best_effort("losses.csv and losses.svg", [&] { log_.write(s_.dir, steps, s_.model_name, gan_report_charts()[0]); });
         publish(RunState::Stopped, "by signal " + std::to_string(out.signal) + " at epoch " + std::to_string(cursor.epoch + 1) + ", step " +
                                        std::to_string(cursor.step_in_epoch) + "; " + s_.how_to_resume,
                 cursor, steps, stop);
@@ -248,7 +254,7 @@ class GanRun {
   void publish(RunState state, const std::string& detail, const LoopCursor& at, int steps, StopOnSignal& stop) {
     if (!lead()) return;
     try {
-      RunReport r = make_run_report({s_.title, s_.dir, s_.page_settings, at.epoch, s_.epochs, steps, newest_}, log_.rows);
+      RunReport r = make_run_report({s_.title, s_.dir, s_.page_settings, at.epoch, s_.epochs, steps, newest_, gan_report_charts()}, log_.rows);
       r.state = state;
       r.state_detail = detail;
       const std::string page = s_.dir + "/index.html";

@@ -35,6 +35,7 @@ struct RunPageParts {
   std::vector<std::pair<std::string, std::string>> settings;
   int epochs_done = 0, epochs_total = 0, steps_per_epoch = 1;
   std::string newest_checkpoint;  // a path, or ""
+  std::vector<ReportChart> charts;  // of the log's columns
 };
 
 // The report of a run whose loss rows are `rows`; grids and links are the files that exist in
@@ -47,11 +48,12 @@ inline RunReport make_run_report(const RunPageParts& p, const std::vector<LossRo
   r.epochs_total = p.epochs_total;
   r.steps_per_epoch = p.steps_per_epoch;
   r.updated = local_time_now();
+  r.charts = p.charts;
   // An epoch's time is the seconds column of its last row (it counts from the epoch's start, or
   // from the resume for an epoch that was resumed part way).
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const LossRow& w = rows[i];
-    r.steps.push_back({w.epoch, w.step, w.d_loss, w.g_loss, w.d_real, w.d_fake});
+    r.steps.push_back({w.epoch, w.step, w.values});
     const bool last_of_epoch = i + 1 == rows.size() || rows[i + 1].epoch != w.epoch;
     if (!last_of_epoch) continue;
     r.elapsed_seconds += w.seconds;
