@@ -9,7 +9,8 @@
 //     and time from them.
 #include <doctest/doctest.h>
 
-#include <ganlite/train/vae_trainer.hpp>
+#include <ganlite/models/vae.hpp>
+#include <ganlite/train/vae_run.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -190,4 +191,55 @@ TEST_CASE("a log's columns are its model's figures: a VAE's log writes and reads
   LossLog gan;  // a GAN's columns: another model's CSV gives no rows
   gan.resume(dir + "/losses.csv", {1, 0, {}});
   CHECK(gan.rows.empty());
+}
+
+TEST_CASE("a VAE's run: the same folder, checkpoints, signal stop and resume, with its own figures, charts and grid") {
+  Tensor<float> images({24, 28, 28, 1});
+  Rng r(5);
+  for (auto& v : images) v = static_cast<float>(r.uniform(-1, 1));
+  const std::vector<int> no_labels;
+  const DataIdentity identity{24, 0xfeedULL};
+  const ModelSettings model = {{"model", "test vae"}};
+  VaeConfig c;
+  c.latent = 4, c.batch = 8, c.seed = 3, c.kl_warmup_steps = 4;
+  auto vae = [&] { return VaeTrainer<float>(c, [](Rng& i) { return make_vae_encoder<float>(i, 4); }, [](Rng& i) { return make_vae_decoder<float>(i, 4); }); };
+  auto train = [&](const std::string& dir, FolderStart start, VaeTrainer<float>& t, const TrainingHooks<VaeTrainer<float>>& extra = {}) {
+    RunSettings s;
+    s.dir = dir, s.start = start, s.epochs = 3, s.program = "test_gan_run", s.model_name = "VAE";
+    VaeRun run(s);
+    return run.train(t, tensor_images(images, no_labels), identity, vae_run_checkpoints(t, model), extra);
+  };
+  const std::string whole = fresh_dir("vae_whole"), cut = fresh_dir("vae_cut");
+  VaeTrainer<float> a = vae();
+  CHECK(train(whole, FolderStart::Fresh, a).end == RunEnd::Finished);
+  CHECK(read_file(whole + "/losses.csv").find("epoch,step,negative_elbo,reconstruction,kl,kl_weight,seconds\n1,1,") == 0);
+  CHECK(csv_rows(whole + "/losses.csv") == 9);
+  for (const char* f : {"image_at_epoch_0001.png", "image_at_epoch_0003.png", "training.gif", "losses.svg", "index.html"}) CHECK(exists(whole + "/" + f));
+  const std::string page = read_file(whole + "/index.html");
+  CHECK(page.find("\"id\":\"elbo\"") != std::string::npos);
+  CHECK(page.find("negative ELBO") != std::string::npos);
+
+  VaeTrainer<float> b = vae();
+  TrainingHooks<VaeTrainer<float>> signal_at_step_4;
+  int steps = 0;
+  signal_at_step_4.after_step = [&](const StepRecordOf<VaeStepStats>&) {
+    if (++steps == 4) std::raise(SIGINT);  // epoch 2, step 1
+  };
+  const RunOutcome stopped = train(cut, FolderStart::Fresh, b, signal_at_step_4);
+  CHECK(stopped.end == RunEnd::Stopped);
+  CHECK(stopped.checkpoint == cut + "/checkpoint_epoch_0001_step_0001.ckpt");
+  VaeTrainer<float> resumed = vae();
+  CHECK(train(cut, FolderStart::Resume, resumed).end == RunEnd::Finished);
+  CHECK(read_file(cut + "/checkpoint_epoch_0003.ckpt") == read_file(whole + "/checkpoint_epoch_0003.ckpt"));
+  LossLog x(figure_columns<VaeStepStats>()), y(figure_columns<VaeStepStats>());
+  x.resume(cut + "/losses.csv", {3, 0, {}});
+  y.resume(whole + "/losses.csv", {3, 0, {}});
+  REQUIRE(x.rows.size() == 9);
+  REQUIRE(y.rows.size() == 9);
+  for (int i = 0; i < 9; ++i) CHECK(x.rows[i].values == y.rows[i].values);  // every step's figures, the stop's included
+
+  c.beta = 0.5;  // a resume with other settings is refused, naming them
+  VaeTrainer<float> other = vae();
+  const std::string e = error_of([&] { train(cut, FolderStart::Resume, other); });
+  CHECK(e.find("was trained with other settings than this run's: beta") != std::string::npos);
 }

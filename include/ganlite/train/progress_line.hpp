@@ -29,15 +29,18 @@ class ProgressLine {
   // epochs: the run's last epoch; images: per epoch.
   ProgressLine(int epochs, int images) : epochs_(epochs), images_(images), tty_(::isatty(STDERR_FILENO)) {}
 
-  void step(const StepRecord& r) {
+  // describe(): the step's figures as the line shows them, e.g. "D loss 0.6931  G loss 0.6931"
+  // (asked only when the line is printed).
+  template <class Figures, class Describe>
+  void step(const StepRecordOf<Figures>& r, Describe describe) {
     const auto now = std::chrono::steady_clock::now();
     if (!tty_ && std::chrono::duration<double>(now - last_).count() < 60) return;
     last_ = now;
     const double ips = r.images_done / std::max(r.epoch_seconds, 1e-9);
     const double eta = (static_cast<double>(epochs_ - r.epoch) * images_ + (images_ - r.images_done)) / std::max(ips, 1e-9);
     std::FILE* to = tty_ ? stderr : stdout;
-    std::fprintf(to, "%sepoch %d/%d  batch %d/%d  %.0f img/s  ETA %s  D loss %.4f  G loss %.4f%s", tty_ ? "\r" : "", r.epoch, epochs_, r.step, r.steps,
-                 ips, format_duration(eta).c_str(), r.stats.d_loss, r.stats.g_loss, tty_ ? "   " : "\n");
+    std::fprintf(to, "%sepoch %d/%d  batch %d/%d  %.0f img/s  ETA %s  %s%s", tty_ ? "\r" : "", r.epoch, epochs_, r.step, r.steps, ips,
+                 format_duration(eta).c_str(), std::string(describe()).c_str(), tty_ ? "   " : "\n");
     std::fflush(to);
   }
   // The terminal's line is left as it stands, and the next one starts below it.

@@ -1,9 +1,9 @@
 // ganlite/train/run_checkpoints.hpp — how a run folder's checkpoints are written and read, and
 // the checks before a run resumes from one.
 //
-// RunCheckpoints says how one kind of model is saved and loaded: any GanTrainer with its
-// ModelSettings (gan_run_checkpoints), or the seed DCGAN, whose checkpoints of every version
-// load (dcgan_run_checkpoints). checkpoint_to_resume() picks the newest checkpoint that reads
+// CheckpointKind says how one kind of model is saved and loaded: any GanTrainer with its
+// ModelSettings (gan_run_checkpoints), the seed DCGAN, whose checkpoints of every version load
+// (dcgan_run_checkpoints), a VAE (vae_run.hpp). checkpoint_to_resume() picks the newest checkpoint that reads
 // whole (each damaged one newer than it named and skipped) and refuses one of other settings,
 // other data, or a position this data can't have — each difference said in full, with settings
 // named by the caller's words (say, a program's flags).
@@ -22,15 +22,20 @@
 
 namespace ganlite {
 
-struct RunCheckpoints {
-  std::function<void(GanTrainer<float>&, const std::string& path, const RunPosition&)> save;
+// How a model of one kind is saved and loaded. File: a checkpoint read whole and checked, with
+// its path and its info (whose position says where the run stood).
+template <class Model, class File>
+struct CheckpointKind {
+  using Info = decltype(File::info);
+  std::function<void(Model&, const std::string& path, const RunPosition&)> save;
   // A checkpoint read and checked; an IoError if it can't be used (it is then skipped).
-  std::function<GanCheckpointFile(const std::string& path)> read;
-  // Where its settings differ from the trainer's (built for this run).
-  std::function<SettingDifferences(const GanCheckpointInfo&)> differences;
+  std::function<File(const std::string& path)> read;
+  // Where its settings differ from the model's (built for this run).
+  std::function<SettingDifferences(const Info&)> differences;
   // Loads what was read: the file is read once.
-  std::function<RunPosition(GanTrainer<float>&, const GanCheckpointFile&)> load;
+  std::function<RunPosition(Model&, const File&)> load;
 };
+using RunCheckpoints = CheckpointKind<GanTrainer<float>, GanCheckpointFile>;  // a GAN's
 
 // Any GanTrainer<float> whose networks `model` describes (gan_checkpoint.hpp).
 inline RunCheckpoints gan_run_checkpoints(const GanTrainer<float>& trainer, const ModelSettings& model) {
@@ -77,10 +82,11 @@ struct ResumeRequest {
 
 // The checkpoint this run continues, read; RunFolderRefused when it is another run's (other
 // settings or data), IoError when none can be read or its position is impossible.
-inline GanCheckpointFile checkpoint_to_resume(const ResumeRequest& q, const RunCheckpoints& kind) {
-  GanCheckpointFile found = newest_readable_checkpoint(q.dir, kind.read, q.on_skip).second;
+template <class Model, class File>
+File checkpoint_to_resume(const ResumeRequest& q, const CheckpointKind<Model, File>& kind) {
+  File found = newest_readable_checkpoint(q.dir, kind.read, q.on_skip).second;
   const std::string& path = found.path;
-  const GanCheckpointInfo& info = found.info;
+  const auto& info = found.info;
   const std::string advice = q.data_advice.empty() ? "" : " (" + q.data_advice + ")";
   const std::string differs = describe(kind.differences(info), q.name);
   if (!differs.empty()) throw RunFolderRefused(path + ": was trained with other settings than this run's: " + differs + "; resume with the checkpoint's");

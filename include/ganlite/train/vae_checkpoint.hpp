@@ -132,16 +132,27 @@ inline void save_vae_checkpoint(VaeTrainer<float>& t, const std::string& path, c
   write_archive(path, c);
 }
 
-inline VaeCheckpointInfo read_vae_checkpoint_info(const std::string& path) {
-  return detail::vae_info_of(read_archive(path), detail::reader_naming(path));
+// A checkpoint read whole and checked, not yet loaded: its settings to decide with, its tensors
+// to load from without reading the file again.
+struct VaeCheckpointFile {
+  std::string path;
+  VaeCheckpointInfo info;
+  Archive archive;
+};
+
+inline VaeCheckpointFile read_vae_checkpoint(const std::string& path) {
+  VaeCheckpointFile f{path, {}, read_archive(path)};
+  f.info = detail::vae_info_of(f.archive, detail::reader_naming(path));
+  return f;
 }
+inline VaeCheckpointInfo read_vae_checkpoint_info(const std::string& path) { return read_vae_checkpoint(path).info; }
 
 // Restores a trainer built with the checkpoint's settings (and `model`, the model settings it was
 // saved with); returns where the run stood. The trainer changes only if the whole file is good.
-inline RunPosition load_vae_checkpoint(VaeTrainer<float>& t, const std::string& path, const ModelSettings& model) {
-  const Archive c = read_archive(path);
-  const ByteReader r = detail::reader_naming(path);
-  const VaeCheckpointInfo h = detail::vae_info_of(c, r);
+inline RunPosition load_vae_checkpoint(VaeTrainer<float>& t, const VaeCheckpointFile& f, const ModelSettings& model) {
+  const Archive& c = f.archive;
+  const ByteReader r = detail::reader_naming(f.path);
+  const VaeCheckpointInfo& h = f.info;
   const std::string differs = describe(vae_settings_differences(h, t.config(), model));
   if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
   AdamState<float> adam = t.optimizer().state();
@@ -161,6 +172,9 @@ inline RunPosition load_vae_checkpoint(VaeTrainer<float>& t, const std::string& 
   t.optimizer().set_state(adam);
   t.data_rng().set_state(data_state);
   return h.position;
+}
+inline RunPosition load_vae_checkpoint(VaeTrainer<float>& t, const std::string& path, const ModelSettings& model) {
+  return load_vae_checkpoint(t, read_vae_checkpoint(path), model);
 }
 
 }  // namespace ganlite
