@@ -10,6 +10,8 @@
 #include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/dcgan_recipe.hpp>
 
+#include "../common/usage_error.hpp"
+
 namespace mnist_dcgan {
 
 struct TrainOptions {
@@ -31,10 +33,7 @@ struct TrainOptions {
   std::string command_line;  // as typed, for the report
 };
 
-// A request the program refuses as given (exit status 2), found after the flags were parsed.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using UsageError = examples::UsageError;
 
 // A request every process of an MPI job refuses alike: process 0 says why, the others nothing
 // (what() is empty there), and no process needs to end the others.

@@ -14,12 +14,16 @@
 #include <string>
 #include <vector>
 
-#include "classes.hpp"
+#include "../common/classes.hpp"
+#include "../common/image_files.hpp"
 #include "options.hpp"
 
 namespace mnist_dcgan {
 
 using namespace ganlite;
+using examples::class_index;
+using examples::is_idx;
+using examples::write_images_idx;
 
 // Which of a checkpoint's generators to draw from: averaged over its last `average` epochs; the
 // trained one rather than its moving average (`raw`, runs trained with --ema).
@@ -110,28 +114,6 @@ inline Tensor<float> normal_noise(int n, Rng& rng) {
   for (auto& v : z) v = static_cast<float>(rng.normal());
   return z;
 }
-
-// Images (N, 28, 28, 1) as an IDX file: bytes 0-255, or float32 pixels in [-1, 1] as drawn; with
-// their labels in lpath beside them when it is given, the pair whole or neither.
-inline void write_images_idx(const std::string& out, const Tensor<float>& all, bool float_pixels, const std::string& lpath,
-                             const std::vector<int>& labels) {
-  const auto n = static_cast<std::uint32_t>(all.dim(0));
-  std::string images;
-  if (float_pixels) {
-    images = idx_float_bytes({n, 28, 28}, all.data());
-  } else {
-    std::vector<std::uint8_t> bytes;
-    bytes.reserve(all.size());
-    for (float v : all) bytes.push_back(to_byte(v));
-    images = idx_bytes({n, 28, 28}, bytes);
-  }
-  std::vector<std::pair<std::string, std::string>> files = {{out, images}};
-  if (!lpath.empty())  // classes are at most 256 (kMaxDcganClasses): each label fits its byte
-    files.push_back({lpath, idx_bytes({n}, std::vector<std::uint8_t>(labels.begin(), labels.end()))});
-  write_files_atomic(files);
-}
-
-inline bool is_idx(const std::string& out) { return out.size() > 4 && out.compare(out.size() - 4, 4, ".idx") == 0; }
 
 inline void check_float_pixels(const SampleOptions& o, const char* command) {
   if (o.float_pixels && !is_idx(o.out))

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "../common/mnist_location.hpp"
-#include "classes.hpp"
+#include "../common/classes.hpp"
 #include "options.hpp"
 #include "processes.hpp"
 #include "report.hpp"
@@ -18,6 +18,7 @@
 namespace mnist_dcgan {
 
 using namespace ganlite;
+using examples::class_names_for;
 
 // What a training run needs in memory (address space, as `ulimit -v` counts it), said when an
 // allocation fails; set once the run's data is known. The figure is fitted to the peak VmPeak of

@@ -117,15 +117,17 @@ class VaeTrainer {
     if (cfg_.classes > 0) check_labels(labels, z.dim(0), cfg_.classes);
     return to_pixels(dec_.forward(decoder_input(z, labels, sample_in_), Mode::Eval));
   }
-  // Each image through the encoder's mean and back, in Eval mode.
-  const Tensor<T>& reconstruct(const Tensor<T>& images, const std::vector<int>& labels = {}) {
+  // The encoder's mean mu (B, L) of each image, in Eval mode: where the image sits in latent space.
+  const Tensor<T>& encode_mean(const Tensor<T>& images, const std::vector<int>& labels = {}) {
     if (cfg_.classes > 0) check_labels(labels, images.dim(0), cfg_.classes);
     const Tensor<T>& h = enc_.forward(encoder_input(images, labels, enc_in_), Mode::Eval);
     const int B = h.dim(0), L = cfg_.latent;
     mu_.resize({B, L});
     for (int b = 0; b < B; ++b) std::copy(h.data() + b * 2 * L, h.data() + b * 2 * L + L, mu_.data() + b * L);
-    return generate(mu_, labels);
+    return mu_;
   }
+  // Each image through the encoder's mean and back, in Eval mode.
+  const Tensor<T>& reconstruct(const Tensor<T>& images, const std::vector<int>& labels = {}) { return generate(encode_mean(images, labels), labels); }
   // The negative ELBO of images, nats per image, in Eval mode with one draw of eps from `rng`.
   double negative_elbo(const Tensor<T>& images, const std::vector<int>& labels, Rng& rng) {
     const int B = images.dim(0), L = cfg_.latent;

@@ -1,4 +1,4 @@
-// examples/mnist_dcgan/classes.hpp — the names of the classes a conditional model draws.
+// examples/common/classes.hpp — the names of the classes a conditional model draws.
 //
 // MNIST's are its digits. Fashion-MNIST's files look like MNIST's, so it is told by its training
 // labels (their CRC32, computed from Debian's dataset-fashion-mnist); its ten class names are
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace mnist_dcgan {
+namespace examples {
 
 inline constexpr std::uint32_t kFashionTrainLabelsCrc = 0x2ed6e46a;
 
@@ -36,4 +36,4 @@ inline int class_index(const std::vector<std::string>& names, const std::string&
   return -1;
 }
 
-}  // namespace mnist_dcgan
+}  // namespace examples
