@@ -124,10 +124,11 @@ TEST_CASE("the classifier checks --model at start and writes it atomically; a fi
   CHECK(e2e::run(kClassifier, "--model " + d + "/missing/m.weights --epochs 1 --limit 100", d + "/log2") == 1);
   CHECK(slurp(d + "/log2").find("does not exist") != std::string::npos);
   CHECK(slurp(d + "/log2").find("Training on") == std::string::npos);  // said before any work
-  // 100 KiB per file: the 1.7 MB model can't be written
+  // 100 KiB per file: neither the run's 5 MB checkpoint (written first) nor the 1.7 MB model can be written
   CHECK(shell("ulimit -f 100; exec " + kClassifier + " --data " + e2e::mnist_dir() + " --limit 200 --test-limit 50 --epochs 1 --model " + d +
               "/m.weights > " + d + "/log3 2>&1") == 1);
-  CHECK(slurp(d + "/log3").find("cannot write " + d + "/m.weights (write): File too large") != std::string::npos);
+  CHECK(slurp(d + "/log3").find("cannot write " + d + "/m-run/checkpoint_epoch_0001.ckpt (write): File too large") != std::string::npos);
+  CHECK(slurp(d + "/log3").find("no model was saved to " + d + "/m.weights") != std::string::npos);
   CHECK_FALSE(exists(d + "/m.weights"));
   CHECK(shell("ls " + d + " | grep -q tmp") != 0);  // no temporary left behind
 }

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <ganlite/models/vae.hpp>
+#include <ganlite/train/classifier_run.hpp>
 #include <ganlite/train/vae_run.hpp>
 
 #include <csignal>
@@ -242,4 +243,51 @@ TEST_CASE("a VAE's run: the same folder, checkpoints, signal stop and resume, wi
   VaeTrainer<float> other = vae();
   const std::string e = error_of([&] { train(cut, FolderStart::Resume, other); });
   CHECK(e.find("was trained with other settings than this run's: beta") != std::string::npos);
+}
+
+TEST_CASE("a classifier's run: checkpoints, signal stop and resume byte for byte, its charts, no grid; its learning rate decays by epoch") {
+  Tensor<float> images({40, 28, 28, 1});
+  Rng r(6);
+  for (auto& v : images) v = static_cast<float>(r.uniform(-1, 1));
+  std::vector<int> labels;
+  for (int i = 0; i < 40; ++i) labels.push_back(i % 10);
+  const DataIdentity identity{40, 0xc1a55ULL};
+  const ModelSettings model = {{"model", "test classifier"}};
+  ClassifierConfig c;
+  c.batch = 16, c.seed = 2, c.steps_per_epoch = 3;
+  auto make = [](Rng& init, Rng& drop) { return make_mnist_classifier<float>(init, drop); };
+  auto train = [&](const std::string& dir, FolderStart start, ClassifierTrainer<float>& t, const TrainingHooks<ClassifierTrainer<float>>& extra = {}) {
+    RunSettings s;
+    s.dir = dir, s.start = start, s.epochs = 3, s.program = "test_gan_run", s.model_name = "classifier";
+    ClassifierRun run(s);
+    return run.train(t, tensor_images(images, labels), identity, classifier_run_checkpoints(t, model), extra);
+  };
+  const std::string whole = fresh_dir("classifier_whole"), cut = fresh_dir("classifier_cut");
+  ClassifierTrainer<float> a(c, make);
+  CHECK(a.learning_rate(3) == doctest::Approx(1e-3));
+  CHECK(a.learning_rate(4) == doctest::Approx(0.75e-3));
+  CHECK(a.learning_rate(7) == doctest::Approx(0.5625e-3));
+  CHECK(train(whole, FolderStart::Fresh, a).end == RunEnd::Finished);
+  CHECK(read_file(whole + "/losses.csv").find("epoch,step,loss,accuracy,seconds\n1,1,") == 0);
+  CHECK(csv_rows(whole + "/losses.csv") == 9);
+  CHECK_FALSE(exists(whole + "/image_at_epoch_0001.png"));
+  CHECK_FALSE(exists(whole + "/training.gif"));
+  const std::string page = read_file(whole + "/index.html");
+  CHECK(page.find("\"id\":\"accuracy\"") != std::string::npos);
+
+  ClassifierTrainer<float> b(c, make);
+  TrainingHooks<ClassifierTrainer<float>> signal_at_step_5;
+  int steps = 0;
+  signal_at_step_5.after_step = [&](const StepRecordOf<ClassifierStepStats>&) {
+    if (++steps == 5) std::raise(SIGTERM);  // epoch 2, step 2: the dropout Rng mid-epoch
+  };
+  CHECK(train(cut, FolderStart::Fresh, b, signal_at_step_5).end == RunEnd::Stopped);
+  ClassifierTrainer<float> resumed(c, make);
+  CHECK(train(cut, FolderStart::Resume, resumed).end == RunEnd::Finished);
+  CHECK(read_file(cut + "/checkpoint_epoch_0003.ckpt") == read_file(whole + "/checkpoint_epoch_0003.ckpt"));
+
+  c.learning_rate = 2e-3;  // a resume with other settings is refused, naming them
+  ClassifierTrainer<float> other(c, make);
+  const std::string e = error_of([&] { train(cut, FolderStart::Resume, other); });
+  CHECK(e.find("learning rate 0.001 in the checkpoint, 0.002 now") != std::string::npos);
 }

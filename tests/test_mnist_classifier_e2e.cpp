@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <csignal>
+
 #include <cstdlib>
 #include <fstream>
 #include <ganlite/ganlite.hpp>
@@ -55,4 +57,28 @@ TEST_CASE("a briefly trained classifier beats chance by far, and predict works o
   CHECK(run("predict --model " + model, kWork + "/p3.log") == 2);
   CHECK(run("predict --model " + kWork + "/one.idx --idx " + kWork + "/one.idx", kWork + "/p4.log") == 1);
   CHECK(slurp(kWork + "/p4.log").find("one.idx") != std::string::npos);
+}
+
+TEST_CASE("the classifier trains on the library's loop: a run stopped by SIGTERM and resumed saves the same model as one never stopped") {
+  const std::string whole = kWork + "/whole", cut = kWork + "/cut";
+  REQUIRE(std::system(("rm -rf " + whole + " " + cut + " && mkdir -p " + whole + " " + cut).c_str()) == 0);
+  const std::string args = " --data " + mnist_dir() + " --limit 2048 --test-limit 100 --epochs 2 --checkpoint-every 1 --threads 2 --model ";
+  REQUIRE(run(args + whole + "/m.weights", whole + "/log") == 0);
+  for (const char* f : {"/m-run/checkpoint_epoch_0002.ckpt", "/m-run/losses.csv", "/m-run/index.html"}) CHECK_MESSAGE(!slurp(whole + f).empty(), f);
+  CHECK(slurp(whole + "/m-run/index.html").find("Training loss") != std::string::npos);
+
+  const pid_t pid = e2e::spawn(kBinary, args + cut + "/m.weights", cut + "/log1");
+  REQUIRE(e2e::wait_for_text(cut + "/log1", "Training on", 60));
+  ::kill(pid, SIGTERM);
+  CHECK(e2e::wait_status(pid) == 128 + SIGTERM);
+  CHECK(slurp(cut + "/log1").find("no model was saved") != std::string::npos);
+  CHECK(slurp(cut + "/m.weights").empty());
+  // a fresh run into the stopped run's folder is refused; --resume continues it
+  CHECK(run(args + cut + "/m.weights", cut + "/log2") == 2);
+  CHECK(slurp(cut + "/log2").find("--resume") != std::string::npos);
+  REQUIRE(run(args + cut + "/m.weights --resume", cut + "/log3") == 0);
+  CHECK(slurp(cut + "/log3").find("Resumed from") != std::string::npos);
+  CHECK(slurp(cut + "/m.weights") == slurp(whole + "/m.weights"));
+  CHECK(run(args + cut + "/m.weights --resume --lr 0.002", cut + "/log4") == 2);
+  CHECK(slurp(cut + "/log4").find("--lr 0.001 in the checkpoint, 0.002 now") != std::string::npos);
 }

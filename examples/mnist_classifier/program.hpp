@@ -3,6 +3,10 @@
 //
 //   mnist_classifier [--data DIR] [--epochs 12] [--batch 128] [--lr 1e-3] [--seed 0]
 //                    [--threads 0] [--limit N] [--test-limit N] [--model classifier.weights]
+//                    [--out RUN_DIR] [--checkpoint-every 4] [--resume | --restart]
+//     trains on the library's training loop (ganlite/train/classifier_run.hpp) in a run folder
+//     (default: the --model's name with -run, e.g. classifier-run): checkpoints, losses.csv/.svg,
+//     index.html; SIGINT/SIGTERM stop it with a checkpoint that --resume continues
 //   mnist_classifier predict --model F (--image digit.png | --idx FILE [--labels FILE] [--out CLASSES.idx])
 //   mnist_classifier export --model F --out C.onnx   (built with ONNX: images (N, 28, 28, 1) in
 //                    [-1, 1], pixel p as (p - 127.5) / 127.5, -> logits (N, 10))
@@ -22,6 +26,7 @@
 #include <ganlite/ganlite.hpp>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
+#include <ganlite/train/classifier_run.hpp>
 
 #ifdef GANLITE_MNIST_CLASSIFIER_ONNX
 #include <ganlite/io/onnx_export.hpp>
@@ -29,6 +34,7 @@
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
+#include "../common/usage_error.hpp"
 
 namespace mnist_classifier {
 
@@ -55,10 +61,28 @@ inline double accuracy(Sequential<float>& model, const Tensor<float>& images, co
 
 struct TrainOptions {
   std::string data, model = "classifier.weights";
-  int epochs = 12, batch = 128, threads = 0, limit = 0, test_limit = 0;
+  std::string out;  // the run folder ("": the --model's name with -run for its ending, e.g. classifier-run)
+  int epochs = 12, batch = 128, threads = 0, limit = 0, test_limit = 0, checkpoint_every = 4;
   double lr = 1e-3;
   std::uint64_t seed = 0;
+  bool resume = false, restart = false;
+  std::string command_line;  // as typed, for the report
 };
+
+// The run folder of a --model with no --out: classifier.weights -> classifier-run.
+inline std::string run_dir_for(const std::string& model) {
+  const std::size_t slash = model.find_last_of('/'), dot = model.find_last_of('.');
+  const bool ending = dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
+  return (ending ? model.substr(0, dot) : model) + "-run";
+}
+
+// A classifier setting, as ganlite names it (classifier_settings_differences), said as this program's flag.
+inline std::string flag_of(const std::string& setting) {
+  if (setting == "learning rate") return "--lr";
+  if (setting == "steps per epoch") return "--limit or --batch (steps per epoch)";
+  if (setting == "seed" || setting == "batch") return "--" + setting;
+  return setting;
+}
 
 // --model must be writable before an epoch is spent: its folder exists and can take a new file,
 // and the name is not a folder.
@@ -76,58 +100,69 @@ inline void check_model_writable(const std::string& model) {
   }
 }
 
+// Trains in the run folder (ClassifierRun: checkpoints, losses, report; --resume continues it),
+// printing each epoch's test accuracy, then saves the weights to --model.
 inline int train(const TrainOptions& o, const Hooks& hooks) {
   check_model_writable(o.model);
   set_num_threads(o.threads);
+  RunSettings rs;
+  rs.dir = o.out.empty() ? run_dir_for(o.model) : o.out;
+  rs.start = o.resume ? FolderStart::Resume : o.restart ? FolderStart::Restart : FolderStart::Fresh;
+  rs.epochs = o.epochs, rs.checkpoint_every = o.checkpoint_every;
+  rs.program = "mnist_classifier", rs.model_name = "classifier";
+  rs.setting_name = flag_of;
+  rs.how_to_resume = "continue with --resume";
+  rs.data_advice = "--limit and --data must be the checkpoint's";
+  rs.how_to_raise_epochs = "raise --epochs to go on";
+  std::unique_ptr<ClassifierRun> run;
+  try {
+    run = std::make_unique<ClassifierRun>(rs);
+  } catch (const RunFolderHoldsAnotherRun& e) {
+    throw examples::UsageError(std::string(e.what()) + ": continue that run with --resume, choose another --out, or start over with --restart (deletes them)");
+  }
   const IdxDataset tr = examples::load_mnist_from(o.data, "train"), te = examples::load_mnist_from(o.data, "t10k");
   const int n = o.limit > 0 ? std::min(o.limit, tr.count) : tr.count;
   const int nt = o.test_limit > 0 ? std::min(o.test_limit, te.count) : te.count;
-  const Tensor<float> x = to_tensor(tr.pixels, n), xt = to_tensor(te.pixels, nt);
+  const Tensor<float> xt = to_tensor(te.pixels, nt);
   const std::vector<std::uint8_t> yt(te.labels.begin(), te.labels.begin() + nt);
-  Rng init(o.seed), drop(o.seed ^ 0xd509ULL), data(o.seed ^ 0xda7aULL);
-  Sequential<float> model = make_mnist_classifier<float>(init, drop);
-  Adam<float> opt(model.params(), model.grads(), AdamConfig{o.lr});
-  model.set_needs_input_grad(false);
-  std::printf("%s", model.summary().c_str());
-  std::printf("Training on %d images, testing on %d, %d threads\n", n, nt, num_threads());
-  std::vector<int> order(n);
-  std::vector<int> labels;
-  Tensor<float> batch, dz;
-  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
-    opt.set_learning_rate(o.lr * std::pow(0.75, epoch - 1));  // step decay: finer steps as it converges
-    for (int i = 0; i < n; ++i) order[i] = i;
-    for (int i = n - 1; i > 0; --i) std::swap(order[i], order[data.below(static_cast<std::uint64_t>(i) + 1)]);
-    double loss_sum = 0;
-    int batches = 0;
-    for (int b0 = 0; b0 < n; b0 += o.batch) {
-      const int bn = std::min(o.batch, n - b0);
-      batch.resize({bn, 28, 28, 1});
-      labels.resize(bn);
-      for (int j = 0; j < bn; ++j) {
-        std::copy(x.data() + order[b0 + j] * 784, x.data() + (order[b0 + j] + 1) * 784, batch.data() + j * 784);
-        labels[j] = tr.labels[order[b0 + j]];
-      }
-      model.zero_grad();
-      const float loss = softmax_cross_entropy(model.forward(batch, Mode::Train), labels, &dz);
-      if (!std::isfinite(loss))  // NaN guard: a diverged model is never saved
-        throw std::runtime_error("training diverged at epoch " + std::to_string(epoch) + ", step " + std::to_string(batches + 1) +
-                                 " (the loss is " + std::to_string(loss) + "); no model was saved (try a smaller --lr)");
-      loss_sum += loss;
-      model.backward(dz);
-      opt.step();
-      ++batches;
-      if (hooks.after_step) hooks.after_step(model);
-    }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("Epoch %d: train loss %.4f, test accuracy %.2f%%  (time for epoch %d is %.1f sec)\n", epoch, loss_sum / batches,
-                accuracy(model, xt, yt), epoch, secs);
+  const DataIdentity identity = identify_data(static_cast<std::uint32_t>(n), tr.pixels.data(), tr.pixels.size(), tr.labels.data(), tr.labels.size());
+  ClassifierConfig config;
+  config.seed = o.seed, config.batch = o.batch, config.learning_rate = o.lr;
+  config.steps_per_epoch = steps_per_epoch(n, o.batch);
+  ClassifierTrainer<float> trainer(config, [](Rng& init, Rng& drop) { return make_mnist_classifier<float>(init, drop); });
+  run->describe_data(std::to_string(n) + " images from " + o.data + ", testing on " + std::to_string(nt),
+                     {{"command", o.command_line}, {"data", o.data + " (" + std::to_string(n) + " training images, " + std::to_string(nt) + " test images)"},
+                      {"weights file", o.model}, {"epochs", std::to_string(o.epochs)}, {"batch", std::to_string(o.batch)},
+                      {"Adam learning rate", std::to_string(o.lr) + ", x0.75 per epoch"}, {"seed", std::to_string(o.seed)},
+                      {"threads", std::to_string(num_threads())}});
+  double loss_sum = 0;
+  int steps = 0;
+  TrainingHooks<ClassifierTrainer<float>> extra;
+  extra.after_step = [&](const StepRecordOf<ClassifierStepStats>& r) {
+    loss_sum += r.stats.loss, ++steps;
+    if (hooks.after_step) hooks.after_step(trainer.network());
+  };
+  extra.after_epoch = [&](const EpochRecord& e) {
+    std::printf("Epoch %d: train loss %.4f, test accuracy %.2f%%  (time for epoch %d is %.1f sec)\n", e.epoch, loss_sum / std::max(steps, 1),
+                accuracy(trainer.network(), xt, yt), e.epoch, e.seconds);
     std::fflush(stdout);
+    loss_sum = 0, steps = 0;
+  };
+  RunOutcome end;
+  try {
+    end = run->train(trainer, byte_images<float>(tr.pixels.data(), tr.labels.data(), n, tr.rows, tr.cols), identity,
+                     classifier_run_checkpoints(trainer, {{"model", "mnist_classifier"}}), extra);
+  } catch (const RunFolderRefused&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string(e.what()) + "; no model was saved to " + o.model);
   }
-  for (const Tensor<float>* p : model.params())
-    for (float v : *p)
-      if (!std::isfinite(v)) throw std::runtime_error("training ended with weights that are not finite; no model was saved (try a smaller --lr)");
-  save_weights(model, o.model);  // atomic: a temporary file, fsync'd, renamed over --model
+  if (end.end == RunEnd::Stopped) {
+    std::printf("Stopped before the last epoch: no model was saved to %s; continue with --resume\n", o.model.c_str());
+    return 128 + end.signal;
+  }
+  if (!trainer.weights_finite()) throw std::runtime_error("training ended with weights that are not finite; no model was saved (try a smaller --lr)");
+  save_weights(trainer.network(), o.model);  // atomic: a temporary file, fsync'd, renamed over --model
   std::printf("Saved %s\n", o.model.c_str());
   return 0;
 }
@@ -230,6 +265,11 @@ inline int program_main(int argc, char** argv, const Hooks& hooks = {}) {
   app.add_option("--limit", o.limit, "Train on the first N images only")->check(CLI::Range(0, 100000000));
   app.add_option("--test-limit", o.test_limit, "Test on the first N test images only")->check(CLI::Range(0, 100000000));
   app.add_option("--model", o.model, "Where to save the trained model")->capture_default_str();
+  app.add_option("--out", o.out, "Run folder for checkpoints, losses and index.html (default: --model's name with -run for its ending)");
+  app.add_option("--checkpoint-every", o.checkpoint_every, "Save a checkpoint every N epochs (and at the end)")->capture_default_str()->check(CLI::Range(1, 1000));
+  auto* resume = app.add_flag("--resume", o.resume, "Continue the run in its folder from its newest good checkpoint");
+  app.add_flag("--restart", o.restart, "Start over in a run folder that holds an earlier run: deletes that run's files first")->excludes(resume);
+  for (int i = 0; i < argc; ++i) o.command_line += (i ? " " : "") + std::string(argv[i]);
   std::string model, image, idx, labels;
   CLI::App* pred = app.add_subcommand("predict", "Classify a picture of a digit or a whole IDX file");
   pred->add_option("--model", model, "Model file written by training")->required()->check(CLI::ExistingFile);
@@ -251,6 +291,12 @@ inline int program_main(int argc, char** argv, const Hooks& hooks = {}) {
   try {
     if (*exp) return examples::exit_status(export_onnx(model, export_out));
     return examples::exit_status(*pred ? predict(model, image, idx, labels, classes_out) : train(o, hooks));
+  } catch (const examples::UsageError& e) {
+    std::fprintf(stderr, "mnist_classifier: %s\n", e.what());
+    return 2;
+  } catch (const RunFolderRefused& e) {  // another run's folder or checkpoint: refused as asked
+    std::fprintf(stderr, "mnist_classifier: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mnist_classifier: error: %s\n", e.what());
     return 1;

@@ -62,17 +62,22 @@ inline SettingDifferences gan_config_differences(const GanConfig& saved, const G
   return d;
 }
 
-// The model's settings (every key either side has; a missing one is "(none)"), then the trainer's.
+// The model's settings, any model's: every key either side has, quoted; a missing one is "(none)".
+inline void add_model_settings_differences(SettingDifferences& d, const ModelSettings& saved, const ModelSettings& now) {
+  std::set<std::string> keys;
+  for (const auto* m : {&saved, &now})
+    for (const auto& kv : *m) keys.insert(kv.first);
+  for (const auto& k : keys) {
+    const auto a = saved.find(k), b = now.find(k);
+    add_difference(d, k, a == saved.end() ? "(none)" : "\"" + a->second + "\"", b == now.end() ? "(none)" : "\"" + b->second + "\"");
+  }
+}
+
+// The model's settings, then the trainer's.
 inline SettingDifferences gan_settings_differences(const ModelSettings& saved_model, const GanConfig& saved, const ModelSettings& now_model,
                                                    const GanConfig& now) {
   SettingDifferences d;
-  std::set<std::string> keys;
-  for (const auto* m : {&saved_model, &now_model})
-    for (const auto& kv : *m) keys.insert(kv.first);
-  for (const auto& k : keys) {
-    const auto a = saved_model.find(k), b = now_model.find(k);
-    add_difference(d, k, a == saved_model.end() ? "(none)" : "\"" + a->second + "\"", b == now_model.end() ? "(none)" : "\"" + b->second + "\"");
-  }
+  add_model_settings_differences(d, saved_model, now_model);
   for (auto& x : gan_config_differences(saved, now)) d.push_back(std::move(x));
   return d;
 }

@@ -51,27 +51,13 @@ inline VaeCheckpointInfo vae_info_of(const Archive& c, const ByteReader& r) {
   v.beta = s.real("beta");
   v.kl_warmup_steps = static_cast<long>(s.whole("kl_warmup_steps", 1ull << 40));
   v.adam = AdamConfig{s.real("learning_rate"), s.real("beta1"), s.real("beta2"), s.real("epsilon")};
-  h.position.cursor.epoch = static_cast<int>(s.whole("epoch", 1u << 30));
-  h.position.cursor.step_in_epoch = static_cast<int>(s.whole("step_in_epoch", 1u << 30));
-  h.position.cursor.epoch_start = s.rng("epoch_start_rng");
-  h.position.data.images = static_cast<std::uint32_t>(s.whole("data_images", ~0u));
-  h.position.data.fingerprint = s.whole("data_fingerprint", ~0ull);
+  h.position = s.position();
   return h;
 }
 
 // Every tensor of the checkpoint, with where it lives (the Adam moments staged in `adam`).
-inline std::vector<std::pair<std::string, Tensor<float>*>> vae_named_state(VaeTrainer<float>& t, AdamState<float>& adam) {
-  std::vector<std::pair<std::string, Tensor<float>*>> all;
-  std::vector<std::string> params;  // Adam's moments follow the encoder's params(), then the decoder's
-  for (auto [net, model] : {std::pair<const char*, Sequential<float>*>{"encoder", &t.encoder()}, {"decoder", &t.decoder()}}) {
-    for (const auto& [name, tensor] : model->named_state()) all.push_back({std::string(net) + "/" + name, tensor});
-    for (const auto& p : model->named_params()) params.push_back(std::string(net) + "/" + p.first);
-  }
-  for (int moment = 0; moment < 2; ++moment) {
-    auto& tensors = moment ? adam.v : adam.m;
-    for (std::size_t k = 0; k < tensors.size(); ++k) all.push_back({std::string("adam/") + (moment ? "v/" : "m/") + params.at(k), &tensors[k]});
-  }
-  return all;
+inline NamedTensors vae_named_state(VaeTrainer<float>& t, AdamState<float>& adam) {
+  return networks_named_state({{"encoder", &t.encoder()}, {"decoder", &t.decoder()}}, adam);
 }
 
 }  // namespace detail
@@ -90,13 +76,7 @@ inline SettingDifferences vae_settings_differences(const VaeCheckpointInfo& save
   add_difference(d, "Adam beta1", exact_number(a.adam.beta1), exact_number(now.adam.beta1));
   add_difference(d, "Adam beta2", exact_number(a.adam.beta2), exact_number(now.adam.beta2));
   add_difference(d, "Adam epsilon", exact_number(a.adam.epsilon), exact_number(now.adam.epsilon));
-  std::set<std::string> keys;
-  for (const auto& kv : saved.model) keys.insert(kv.first);
-  for (const auto& kv : now_model) keys.insert(kv.first);
-  for (const auto& k : keys) {
-    const auto x = saved.model.find(k), y = now_model.find(k);
-    add_difference(d, k, x == saved.model.end() ? "(none)" : x->second, y == now_model.end() ? "(none)" : y->second);
-  }
+  add_model_settings_differences(d, saved.model, now_model);
   return d;
 }
 
@@ -121,12 +101,8 @@ inline void save_vae_checkpoint(VaeTrainer<float>& t, const std::string& path, c
   c.set("beta2", exact_number(a.beta2));
   c.set("epsilon", exact_number(a.epsilon));
   c.set("adam_step", std::to_string(t.optimizer().state().step));
-  c.set("epoch", std::to_string(position.cursor.epoch));
-  c.set("step_in_epoch", std::to_string(position.cursor.step_in_epoch));
-  c.set("epoch_start_rng", detail::rng_text(position.cursor.epoch_start));
+  detail::set_position(c, position);
   c.set("data_rng", detail::rng_text(t.data_rng().state()));
-  c.set("data_images", std::to_string(position.data.images));
-  c.set("data_fingerprint", std::to_string(position.data.fingerprint));
   AdamState<float> adam = t.optimizer().state();
   for (const auto& [name, tensor] : detail::vae_named_state(t, adam)) c.add(name, *tensor);
   write_archive(path, c);
@@ -157,14 +133,7 @@ inline RunPosition load_vae_checkpoint(VaeTrainer<float>& t, const VaeCheckpoint
   if (!differs.empty()) r.fail("holds another model or other settings than this trainer's: " + differs);
   AdamState<float> adam = t.optimizer().state();
   auto named = detail::vae_named_state(t, adam);
-  if (c.tensors.size() != named.size()) r.fail("holds " + std::to_string(c.tensors.size()) + " tensors; this model has " + std::to_string(named.size()));
-  std::vector<Tensor<float>> staged;
-  for (const auto& [name, tensor] : named) {
-    const Tensor<float>* src = c.find(name);
-    if (!src) r.fail("has no tensor " + name);
-    if (src->shape() != tensor->shape()) r.fail("tensor " + name + " has shape " + shape_str(src->shape()) + "; this model's is " + shape_str(tensor->shape()));
-    staged.push_back(*src);
-  }
+  std::vector<Tensor<float>> staged = detail::staged_tensors(c, named, r);
   const detail::Settings s{c, r};
   const Rng::State data_state = s.rng("data_rng");
   adam.step = static_cast<std::int64_t>(s.whole("adam_step", 1ull << 62));
