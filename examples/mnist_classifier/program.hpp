@@ -34,6 +34,7 @@
 
 #include "../common/cli_checks.hpp"
 #include "../common/mnist_location.hpp"
+#include "../common/program_run.hpp"
 #include "../common/usage_error.hpp"
 
 namespace mnist_classifier {
@@ -105,21 +106,8 @@ inline void check_model_writable(const std::string& model) {
 inline int train(const TrainOptions& o, const Hooks& hooks) {
   check_model_writable(o.model);
   set_num_threads(o.threads);
-  RunSettings rs;
-  rs.dir = o.out.empty() ? run_dir_for(o.model) : o.out;
-  rs.start = o.resume ? FolderStart::Resume : o.restart ? FolderStart::Restart : FolderStart::Fresh;
-  rs.epochs = o.epochs, rs.checkpoint_every = o.checkpoint_every;
-  rs.program = "mnist_classifier", rs.model_name = "classifier";
-  rs.setting_name = flag_of;
-  rs.how_to_resume = "continue with --resume";
-  rs.data_advice = "--limit and --data must be the checkpoint's";
-  rs.how_to_raise_epochs = "raise --epochs to go on";
-  std::unique_ptr<ClassifierRun> run;
-  try {
-    run = std::make_unique<ClassifierRun>(rs);
-  } catch (const RunFolderHoldsAnotherRun& e) {
-    throw examples::UsageError(std::string(e.what()) + ": continue that run with --resume, choose another --out, or start over with --restart (deletes them)");
-  }
+  const std::string dir = o.out.empty() ? run_dir_for(o.model) : o.out;
+  const auto run = examples::open_run<ClassifierRun>({"mnist_classifier", "classifier", dir, o.resume, o.restart, o.epochs, o.checkpoint_every, flag_of});
   const IdxDataset tr = examples::load_mnist_from(o.data, "train"), te = examples::load_mnist_from(o.data, "t10k");
   const int n = o.limit > 0 ? std::min(o.limit, tr.count) : tr.count;
   const int nt = o.test_limit > 0 ? std::min(o.test_limit, te.count) : te.count;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../common/mnist_location.hpp"
+#include "../common/program_run.hpp"
 #include "../common/classes.hpp"
 #include "options.hpp"
 #include "processes.hpp"
@@ -57,22 +58,7 @@ inline int run_training(TrainOptions o, Communicator& comm, const LoopHooks<floa
   set_num_threads(o.threads);
   o.processes = comm.size();
   require_agreement(comm, settings_to_agree(o));  // before anything that all processes must do alike
-  GanRunSettings rs;
-  rs.dir = o.out_dir;
-  rs.start = o.resume ? FolderStart::Resume : o.restart ? FolderStart::Restart : FolderStart::Fresh;
-  rs.epochs = o.epochs, rs.checkpoint_every = o.checkpoint_every, rs.shards = o.shards;
-  rs.program = "mnist_dcgan", rs.model_name = "DCGAN";
-  rs.setting_name = flag_of;
-  rs.how_to_resume = "continue with --resume";
-  rs.data_advice = "--limit and --data must be the checkpoint's";
-  std::unique_ptr<GanRun> run;
-  try {
-    run = std::make_unique<GanRun>(rs, &comm);  // the folder is ready (or refused) before the data is read
-  } catch (const RunFolderHoldsAnotherRun& e) {
-    throw UsageError(std::string(e.what()) + ": continue that run with --resume, choose another --out, or start over with --restart (deletes them)");
-  }
-  if (!run->removed().empty()) std::printf("--restart: removed %zu files of the earlier run in %s\n", run->removed().size(), o.out_dir.c_str());
-
+  auto run = examples::open_run<GanRun>({"mnist_dcgan", "DCGAN", o.out_dir, o.resume, o.restart, o.epochs, o.checkpoint_every, flag_of, o.shards}, &comm);
   const IdxDataset ds = examples::load_mnist_from(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
   // The fingerprint is of the whole training files, whatever --limit uses of them.

@@ -13,6 +13,7 @@
 
 #include "../common/classes.hpp"
 #include "../common/mnist_location.hpp"
+#include "../common/program_run.hpp"
 #include "../common/usage_error.hpp"
 
 namespace mnist_vae {
@@ -80,23 +81,7 @@ inline std::vector<std::pair<std::string, std::string>> run_settings(const Train
 
 inline int run_training(const TrainOptions& o) {
   set_num_threads(o.threads);
-  RunSettings rs;
-  rs.dir = o.out_dir;
-  rs.start = o.resume ? FolderStart::Resume : o.restart ? FolderStart::Restart : FolderStart::Fresh;
-  rs.epochs = o.epochs, rs.checkpoint_every = o.checkpoint_every;
-  rs.program = "mnist_vae", rs.model_name = "VAE";
-  rs.setting_name = flag_of;
-  rs.how_to_resume = "continue with --resume";
-  rs.data_advice = "--limit and --data must be the checkpoint's";
-  rs.how_to_raise_epochs = "raise --epochs to go on";
-  std::unique_ptr<VaeRun> run;
-  try {
-    run = std::make_unique<VaeRun>(rs);  // the folder is ready (or refused) before the data is read
-  } catch (const RunFolderHoldsAnotherRun& e) {
-    throw UsageError(std::string(e.what()) + ": continue that run with --resume, choose another --out, or start over with --restart (deletes them)");
-  }
-  if (!run->removed().empty()) std::printf("--restart: removed %zu files of the earlier run in %s\n", run->removed().size(), o.out_dir.c_str());
-
+  const auto run = examples::open_run<VaeRun>({"mnist_vae", "VAE", o.out_dir, o.resume, o.restart, o.epochs, o.checkpoint_every, flag_of});  // before the data is read
   const IdxDataset ds = examples::load_mnist_from(o.data_dir, "train");
   const int count = o.limit > 0 ? std::min(o.limit, ds.count) : ds.count;
   const DataIdentity identity = identify_data(static_cast<std::uint32_t>(count), ds.pixels.data(), ds.pixels.size(), ds.labels.data(), ds.labels.size());

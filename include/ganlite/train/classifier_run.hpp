@@ -48,12 +48,8 @@ using ClassifierRun = TrainingRun<ClassifierTrainer<float>>;
 using ClassifierRunCheckpoints = CheckpointKind<ClassifierTrainer<float>, ClassifierCheckpointFile>;
 
 inline ClassifierRunCheckpoints classifier_run_checkpoints(const ClassifierTrainer<float>& trainer, const ModelSettings& model) {
-  ClassifierRunCheckpoints c;
-  c.save = [model](ClassifierTrainer<float>& t, const std::string& path, const RunPosition& at) { save_classifier_checkpoint(t, path, model, at); };
-  c.read = read_classifier_checkpoint;
-  c.differences = [model, now = trainer.config()](const ClassifierCheckpointInfo& saved) { return classifier_settings_differences(saved, now, model); };
-  c.load = [model](ClassifierTrainer<float>& t, const ClassifierCheckpointFile& f) { return load_classifier_checkpoint(t, f, model); };
-  return c;
+  return checkpoint_kind(save_classifier_checkpoint, read_classifier_checkpoint, classifier_settings_differences, load_classifier_checkpoint, model,
+                         trainer.config());
 }
 
 }  // namespace ganlite

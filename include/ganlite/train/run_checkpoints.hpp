@@ -3,7 +3,8 @@
 //
 // CheckpointKind says how one kind of model is saved and loaded: any GanTrainer with its
 // ModelSettings (gan_run_checkpoints), the seed DCGAN, whose checkpoints of every version load
-// (dcgan_run_checkpoints), a VAE (vae_run.hpp). checkpoint_to_resume() picks the newest checkpoint that reads
+// (dcgan_run_checkpoints), a VAE (vae_run.hpp), a classifier (classifier_run.hpp);
+// checkpoint_kind() makes one from a model's four checkpoint calls. checkpoint_to_resume() picks the newest checkpoint that reads
 // whole (each damaged one newer than it named and skipped) and refuses one of other settings,
 // other data, or a position this data can't have — each difference said in full, with settings
 // named by the caller's words (say, a program's flags).
@@ -37,14 +38,26 @@ struct CheckpointKind {
 };
 using RunCheckpoints = CheckpointKind<GanTrainer<float>, GanCheckpointFile>;  // a GAN's
 
+// The kind of a model whose checkpoint has the usual four calls (save_M_checkpoint,
+// read_M_checkpoint, M_settings_differences, load_M_checkpoint), bound to the model settings its
+// networks are saved with and to the trainer's settings now (what a resume must agree with).
+template <class Model, class File, class Info, class Config>
+CheckpointKind<Model, File> checkpoint_kind(void (*save)(Model&, const std::string&, const ModelSettings&, const RunPosition&),
+                                            File (*read)(const std::string&),
+                                            SettingDifferences (*differences)(const Info&, const Config&, const ModelSettings&),
+                                            RunPosition (*load)(Model&, const File&, const ModelSettings&), const ModelSettings& model,
+                                            const Config& now) {
+  CheckpointKind<Model, File> c;
+  c.save = [save, model](Model& t, const std::string& path, const RunPosition& at) { save(t, path, model, at); };
+  c.read = read;
+  c.differences = [differences, model, now](const Info& saved) { return differences(saved, now, model); };
+  c.load = [load, model](Model& t, const File& f) { return load(t, f, model); };
+  return c;
+}
+
 // Any GanTrainer<float> whose networks `model` describes (gan_checkpoint.hpp).
 inline RunCheckpoints gan_run_checkpoints(const GanTrainer<float>& trainer, const ModelSettings& model) {
-  RunCheckpoints c;
-  c.save = [model](GanTrainer<float>& t, const std::string& path, const RunPosition& at) { save_gan_checkpoint(t, path, model, at); };
-  c.read = read_gan_checkpoint;
-  c.differences = [model, now = trainer.gan_config()](const GanCheckpointInfo& saved) { return checkpoint_differences(saved, now, model); };
-  c.load = [model](GanTrainer<float>& t, const GanCheckpointFile& f) { return load_gan_checkpoint(t, f, model); };
-  return c;
+  return checkpoint_kind(save_gan_checkpoint, read_gan_checkpoint, checkpoint_differences, load_gan_checkpoint, model, trainer.gan_config());
 }
 
 // The seed DCGAN (checkpoint.hpp): versions 1 to 3 too, which are loaded on trial when read, so

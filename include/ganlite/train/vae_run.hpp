@@ -73,12 +73,7 @@ using VaeRunCheckpoints = CheckpointKind<VaeTrainer<float>, VaeCheckpointFile>;
 
 // A VaeTrainer<float> whose networks `model` describes (vae_checkpoint.hpp).
 inline VaeRunCheckpoints vae_run_checkpoints(const VaeTrainer<float>& trainer, const ModelSettings& model) {
-  VaeRunCheckpoints c;
-  c.save = [model](VaeTrainer<float>& t, const std::string& path, const RunPosition& at) { save_vae_checkpoint(t, path, model, at); };
-  c.read = read_vae_checkpoint;
-  c.differences = [model, now = trainer.config()](const VaeCheckpointInfo& saved) { return vae_settings_differences(saved, now, model); };
-  c.load = [model](VaeTrainer<float>& t, const VaeCheckpointFile& f) { return load_vae_checkpoint(t, f, model); };
-  return c;
+  return checkpoint_kind(save_vae_checkpoint, read_vae_checkpoint, vae_settings_differences, load_vae_checkpoint, model, trainer.config());
 }
 
 }  // namespace ganlite
