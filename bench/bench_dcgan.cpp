@@ -6,8 +6,8 @@
 // BM_Layer/<net>/<index>_<name>/<fwd|bwd>: each layer of both networks at batch 256, with the
 // input it sees in training.
 // BM_StepWith/<ingredient>: the step of BM_TrainStep/256 with one of the ingredients of
-// docs/results.md's ablation on (hinge, least-squares, spectral-norm, augment, ema, d-lr), the
-// recipe best (all of them), or none (the seed's step); compare them within one run, e.g.
+// docs/results.md's ablation on (hinge, least-squares, spectral-norm, augment, ema, d-lr), all of
+// them, the recipe best (the paper's Adam, hinge, ema), or none (the seed's step); compare them within one run, e.g.
 //   ganlite_bench --benchmark_filter=BM_StepWith --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 #include <benchmark/benchmark.h>
 
@@ -62,6 +62,10 @@ void register_ingredient_benchmarks() {
       {"augment", [](DcganConfig& c) { c.augment = "translation,cutout"; }},
       {"ema", [](DcganConfig& c) { c.generator_ema = 0.999; }},
       {"d-lr", [](DcganConfig& c) { c.discriminator_learning_rate = 4e-4; }},
+      {"all", [](DcganConfig& c) {
+         c = dcgan_recipe("paper", c);
+         c.objective = "hinge", c.spectral_norm = true, c.augment = "translation,cutout", c.generator_ema = 0.999, c.discriminator_learning_rate = 4e-4;
+       }},
       {"best", [](DcganConfig& c) { c = dcgan_recipe("best", c); }},
   };
   for (const auto& [name, set] : ingredients)

@@ -301,7 +301,8 @@ TEST_CASE("the DCGAN's objective is a setting of its checkpoint: saved, built fr
 
 TEST_CASE("spectral normalization, augmentation and D's own learning rate are settings of the DCGAN's checkpoint: resumed bit-exactly, built from the file, a change refused by name") {
   const std::string path = work_file("recipe.ckpt");
-  DcganConfig best = dcgan_recipe("best", conditional_config());
+  DcganConfig best = dcgan_recipe("best", conditional_config());  // hinge, G's moving average; and the other ingredients:
+  best.spectral_norm = true, best.augment = "translation,cutout", best.discriminator_learning_rate = 4e-4;
   DcganTrainer a(best);
   CHECK(a.gan_config().discriminator_adam.learning_rate == 4e-4);
   CHECK(a.gan_config().generator_adam.learning_rate == 2e-4);
@@ -366,5 +367,13 @@ TEST_CASE("recipes: seed is DcganConfig's defaults, paper the DCGAN paper's Adam
   CHECK(best.seed == 9);  // the caller's own settings stay
   CHECK(best.batch == 64);
   CHECK(best.shards == 2);
+  CHECK(best.learning_rate == 2e-4);  // the paper's Adam, the hinge objective, G's moving average warmed up
+  CHECK(best.beta1 == 0.5);
+  CHECK(best.objective == "hinge");
+  CHECK(best.generator_ema == 0.999);
+  CHECK(best.generator_ema_warmup);
+  CHECK(!best.spectral_norm);  // each of these alone slowed it (docs/results.md)
+  CHECK(best.augment == "none");
+  CHECK(best.discriminator_learning_rate == 0);
   CHECK_THROWS_WITH(dcgan_recipe("fast"), "no DCGAN recipe is named \"fast\" (known: seed, paper, best)");
 }
