@@ -6,6 +6,7 @@
 #include <csignal>
 #include <ganlite/io/idx.hpp>
 #include <ganlite/io/image.hpp>
+#include <ganlite/train/checkpoint.hpp>
 #include <ganlite/train/conv_vae.hpp>
 #include <string>
 
@@ -96,6 +97,12 @@ TEST_CASE("generate, reconstruct and interpolate draw pictures of the sizes aske
   LoadedConvVae v = load_conv_vae(ck);
   CHECK(v.position.cursor.epoch == 2);
   CHECK(v.trainer->config().latent == 16);
+  // a damaged file asking for a huge latent space is refused before anything of its size is built
+  Archive huge = read_archive(ck);
+  huge.set("latent", "100000");
+  write_archive(out + "/huge.ckpt", huge);
+  CHECK(run("generate --checkpoint " + out + "/huge.ckpt --out " + out + "/h.png", out + "/h.log") == 1);
+  CHECK(has(slurp(out + "/h.log"), "huge.ckpt: latent size 100000 and 0 classes; at most 4096 and 256"));
 }
 
 TEST_CASE("a conditional VAE draws the classes asked for and writes text") {
@@ -132,6 +139,10 @@ TEST_CASE("mnist_vae refuses what it can't do, naming the file or flag") {
   CHECK(has(slurp(out + "/b3.log"), "--out"));
   CHECK(run("generate --checkpoint " + out + "/losses.csv --out " + out + "/x.png", out + "/b4.log") == 1);
   CHECK(has(slurp(out + "/b4.log"), "losses.csv"));
+  DcganTrainer gan(DcganConfig{});
+  save_checkpoint(gan, out + "/gan.ckpt");
+  CHECK(run("generate --checkpoint " + out + "/gan.ckpt --out " + out + "/x.png", out + "/b6.log") == 1);
+  CHECK(has(slurp(out + "/b6.log"), "gan.ckpt: is a GAN checkpoint, not a VAE checkpoint"));
   CHECK(run("--latent 0 --out " + out + "/none", out + "/b5.log") == 2);
   CHECK(has(slurp(out + "/b5.log"), "--latent"));
 }

@@ -31,6 +31,14 @@ inline std::string rng_text(const Rng::State& s) {
   return b;
 }
 
+// What a checkpoint's kind setting says it is, in words: "GAN checkpoint", "VAE checkpoint"...
+inline std::string kind_in_words(const std::string& kind) {
+  if (kind == "checkpoint") return "GAN checkpoint";
+  if (kind == "vae_checkpoint") return "VAE checkpoint";
+  if (kind == "classifier_checkpoint") return "classifier checkpoint";
+  return "\"" + kind + "\" file";
+}
+
 // A reader of no bytes that names `path` in what it refuses: errors about a file already read.
 inline ByteReader reader_naming(const std::string& path) {
   static const std::string no_bytes;

@@ -86,7 +86,7 @@ inline ClassifierCheckpointFile read_classifier_checkpoint(const std::string& pa
   ClassifierCheckpointFile f{path, {}, read_archive(path)};
   const ByteReader r = detail::reader_naming(path);
   const detail::Settings s{f.archive, r};
-  if (s.text("kind") != "classifier_checkpoint") r.fail("is a " + s.text("kind") + " file, not a classifier checkpoint");
+  if (s.text("kind") != "classifier_checkpoint") r.fail("is a " + detail::kind_in_words(s.text("kind")) + ", not a classifier checkpoint");
   ClassifierCheckpointInfo& h = f.info;
   for (const auto& [k, v] : f.archive.settings)
     if (!detail::is_classifier_trainer_setting(k)) h.model[k] = v;

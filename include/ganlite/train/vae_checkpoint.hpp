@@ -38,7 +38,7 @@ inline bool is_vae_trainer_setting(const std::string& key) {
 
 inline VaeCheckpointInfo vae_info_of(const Archive& c, const ByteReader& r) {
   const Settings s{c, r};
-  if (s.text("kind") != "vae_checkpoint") r.fail("is a " + s.text("kind") + " file, not a VAE checkpoint");
+  if (s.text("kind") != "vae_checkpoint") r.fail("is a " + kind_in_words(s.text("kind")) + ", not a VAE checkpoint");
   VaeCheckpointInfo h;
   for (const auto& [k, v] : c.settings)
     if (!is_vae_trainer_setting(k)) h.model[k] = v;
