@@ -5,6 +5,7 @@
 // for images asked to be a class, how often the classifier says they are.
 #pragma once
 #include <array>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <ganlite/eval/metrics.hpp>
@@ -40,8 +41,13 @@ class ImageScorer {
       for (float v : *p)
         if (!std::isfinite(v)) throw IoError(classifier + ": holds weights that are not finite (NaN or infinity); it can't score anything");
     const IdxDataset test = load_mnist_from(data_dir, "t10k");
-    reference_ = fit_gaussian(classify(clf_, to_training_tensor(test, test.count), true).features);
+    test_labels_ = test.labels;
+    test_images_ = to_training_tensor(test, test.count);
+    reference_ = fit_gaussian(classify(clf_, test_images_, true).features);
   }
+  // The test set the scores are against, read once (N, 28, 28, 1) in [-1, 1], with its labels.
+  const Tensor<float>& test_images() const { return test_images_; }
+  const std::vector<std::uint8_t>& test_labels() const { return test_labels_; }
 
   // Prints the scores of `images` (N, 28, 28, 1) in [-1, 1]; `requested`: the class each was asked
   // to be (empty: none), with the whole table of asked by given when `confusions`.
@@ -97,6 +103,8 @@ class ImageScorer {
   std::string data_dir_;
   ganlite::Sequential<float> clf_{"classifier", ganlite::Shape{28, 28, 1}};
   ganlite::Gaussian reference_;
+  Tensor<float> test_images_;
+  std::vector<std::uint8_t> test_labels_;
 };
 
 }  // namespace examples

@@ -29,8 +29,6 @@ struct SampleOptions {
   bool float_pixels = false;         // IDX output of float32 pixels in [-1, 1]
 };
 
-inline LoadedConvVae vae_from(const std::string& checkpoint) { return load_conv_vae(checkpoint); }
-
 // The class numbers asked for; every class of a conditional model when none is named.
 inline std::vector<int> requested_classes(const LoadedConvVae& v, const SampleOptions& o) {
   if (v.class_names.empty()) {
@@ -86,7 +84,7 @@ inline void check_float_pixels(const SampleOptions& o, const char* command) {
 // --count images; conditional: --count of each class asked for, a grid row per class, the same
 // latent points in every row, and for IDX output their labels beside them.
 inline int run_generate(const SampleOptions& o) {
-  LoadedConvVae v = vae_from(o.checkpoint);
+  LoadedConvVae v = load_conv_vae(o.checkpoint);
   const std::vector<int> ks = requested_classes(v, o);
   const bool idx = examples::is_idx(o.out);
   const std::string lpath = idx && !ks.empty() ? o.out.substr(0, o.out.size() - 4) + "-labels.idx" : "";
@@ -115,7 +113,7 @@ inline int run_generate(const SampleOptions& o) {
 // The first --count test images, each row of up to 8 followed by the row of their reconstructions
 // (through the encoder's mean).
 inline int run_reconstruct(const SampleOptions& o) {
-  LoadedConvVae v = vae_from(o.checkpoint);
+  LoadedConvVae v = load_conv_vae(o.checkpoint);
   const IdxDataset test = examples::load_mnist_from(o.data_dir, "t10k");
   if (o.count > test.count) throw UsageError("reconstruct --count " + std::to_string(o.count) + ": the test set has " + std::to_string(test.count) + " images");
   const Tensor<float> x = examples::to_training_tensor(test, o.count);
@@ -138,7 +136,7 @@ inline int run_reconstruct(const SampleOptions& o) {
 // --rows walks in a straight line between the latent means of two test images drawn by --seed (of
 // one class, for a conditional model, which is told that class).
 inline int run_interpolate(const SampleOptions& o) {
-  LoadedConvVae v = vae_from(o.checkpoint);
+  LoadedConvVae v = load_conv_vae(o.checkpoint);
   const IdxDataset test = examples::load_mnist_from(o.data_dir, "t10k");
   const Tensor<float> x = examples::to_training_tensor(test, test.count);
   const bool conditional = v.trainer->config().classes > 0;
@@ -171,7 +169,7 @@ inline int run_interpolate(const SampleOptions& o) {
 // --text as handwriting: one line per style, each in one hand (one latent point for all its
 // characters), a space a blank cell. Only for a conditional VAE of the digits 0-9.
 inline int run_write(const SampleOptions& o) {
-  LoadedConvVae v = vae_from(o.checkpoint);
+  LoadedConvVae v = load_conv_vae(o.checkpoint);
   const auto& names = v.class_names;
   const bool digits = names.size() == 10 && names[0] == "0" && names[9] == "9";
   if (!digits) throw UsageError("write needs a VAE of the digits 0-9 trained with --conditional; " + o.checkpoint + " holds " +
@@ -204,7 +202,7 @@ inline int run_write(const SampleOptions& o) {
 // The scores of --count decoded images (conditional: every class equally often), then the
 // negative ELBO of the whole test set, one draw of eps per image from --seed.
 inline int run_evaluate(const SampleOptions& o) {
-  LoadedConvVae v = vae_from(o.checkpoint);
+  LoadedConvVae v = load_conv_vae(o.checkpoint);
   const int K = v.trainer->config().classes, L = v.trainer->config().latent;
   if (K > examples::kClassifierClasses)
     throw UsageError("evaluate: " + o.checkpoint + " holds a model of " + std::to_string(K) + " classes; the classifier tells " +
@@ -217,16 +215,17 @@ inline int run_evaluate(const SampleOptions& o) {
   scorer.print(images, std::string(K ? "images of requested classes" : "images") + " decoded from N(0, I) by the epoch " +
                            std::to_string(v.position.cursor.epoch) + " VAE (" + o.checkpoint + ")",
                requested);
-  const IdxDataset test = examples::load_mnist_from(o.data_dir, "t10k");
-  const Tensor<float> x = examples::to_training_tensor(test, test.count);
+  const Tensor<float>& x = scorer.test_images();  // read once, for the FID's reference and here
+  const std::vector<std::uint8_t>& y = scorer.test_labels();
+  const int n = x.dim(0);
   double total = 0;
-  for (int i = 0; i < test.count; i += 500) {
-    const int m = std::min(500, test.count - i);
-    const std::vector<int> labels = K ? std::vector<int>(test.labels.begin() + i, test.labels.begin() + i + m) : std::vector<int>{};
+  for (int i = 0; i < n; i += 500) {
+    const int m = std::min(500, n - i);
+    const std::vector<int> labels = K ? std::vector<int>(y.begin() + i, y.begin() + i + m) : std::vector<int>{};
     total += v.trainer->negative_elbo(rows_of(x, i, m), labels, rng) * m;
   }
-  std::printf("Negative ELBO of the %d test images of %s: %.3f nats per image (Bernoulli pixels, one draw of eps each)\n", test.count,
-              o.data_dir.c_str(), total / test.count);
+  std::printf("Negative ELBO of the %d test images of %s: %.3f nats per image (Bernoulli pixels, one draw of eps each)\n", n,
+              o.data_dir.c_str(), total / n);
   return 0;
 }
 
