@@ -3,6 +3,7 @@
 # Score, FID, rarest class share; docs/results.md), its moving average and, with --raw, the
 # trained generator too (for runs trained with --ema). One line per epoch and generator.
 #   bash scripts/score_run.sh RUN_DIR [--raw] [epochs...]     (default epochs: 5 10 20 30)
+# A VAE's run folder: GANLITE_BIN=build/examples/mnist_vae (its lines add the test set's negative ELBO).
 # Needs runs/classifier.weights (build/examples/mnist_classifier --epochs 12 --model runs/classifier.weights).
 set -euo pipefail
 run=$1; shift
@@ -17,7 +18,7 @@ for e in "${epochs[@]}"; do
   [[ -f $ckpt ]] || { echo "$run epoch $e: no checkpoint yet"; continue; }
   kinds=(""); [[ $raw == yes ]] && kinds+=("--raw-generator")
   for k in "${kinds[@]}"; do
-    line=$("$bin" evaluate --checkpoint "$ckpt" --classifier "$classifier" --data "$data" --count 10000 $k | tr '\n' ' ')
+    line=$("$bin" --data "$data" evaluate --checkpoint "$ckpt" --classifier "$classifier" --count 10000 $k | tr '\n' ' ')
     echo "$run epoch $e ${k:-(as drawn)}: $line"
   done
 done
