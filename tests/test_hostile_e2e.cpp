@@ -297,7 +297,7 @@ TEST_CASE("SIGHUP stops a run like SIGINT; a second signal leaves a page that sa
   CHECK(find_checkpoints(e).front().path == e + "/checkpoint_epoch_0001.ckpt");
 }
 
-#if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer reserves terabytes of address space: no ulimit -v under it
+#if !defined(GANLITE_PROGRAMS_SANITIZED)  // AddressSanitizer reserves terabytes of address space: no ulimit -v under it
 TEST_CASE("out of memory says what could not be allocated, what the run needs and the limit") {
   const std::string d = fresh_dir("memory");
   const int rc = std::system(("ulimit -v 400000; " + kBinary + " --data " + mnist_dir() + " --out " + d +
