@@ -10,16 +10,9 @@ and prints the median milliseconds per step of each, then the best.
 Usage: /usr/bin/python3 bench/pytorch_step.py [--batch 256] [--steps 10]   (Debian python3-torch)
 """
 import argparse
-import os
-import subprocess
-import sys
 import time
 
-CONFIGS = [
-    ("torch threads 1, OpenBLAS threads 2", {"OPENBLAS_NUM_THREADS": "2"}, 1),
-    ("torch threads 2, OpenBLAS threads 1", {"OPENBLAS_NUM_THREADS": "1"}, 2),
-    ("torch threads 2, OpenBLAS default", {}, 2),
-]
+from torch_threads import time_every_config
 
 
 def run_one(batch, steps, torch_threads):
@@ -96,18 +89,7 @@ def main():
         return
     import torch
     print(f"PyTorch {torch.__version__}, batch {args.batch}, median of {args.steps} steps")
-    results = []
-    for name, env, threads in CONFIGS:
-        e = dict(os.environ, **env)
-        if not env:
-            e.pop("OPENBLAS_NUM_THREADS", None)
-        out = subprocess.run([sys.executable, __file__, "--batch", str(args.batch), "--steps", str(args.steps),
-                              "--child", str(threads)], env=e, check=True, capture_output=True, text=True)
-        ms = float(out.stdout.strip().splitlines()[-1])
-        results.append((ms, name))
-        print(f"{name:40s} {ms:8.1f} ms/step")
-    best = min(results)
-    print(f"{'best: ' + best[1]:40s} {best[0]:8.1f} ms/step")
+    time_every_config(__file__, ["--batch", str(args.batch), "--steps", str(args.steps)])
 
 
 if __name__ == "__main__":

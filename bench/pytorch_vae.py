@@ -11,9 +11,11 @@
               bias, BatchNorm (Keras momentum 0.99, eps 1e-3), LeakyReLU, ConvTranspose 128/64/1 5x5;
               Adam 1e-3 eps 1e-7; batch 128; trained the same way, to time its epoch beside
               mnist_vae's on the same cores.
+--steps N     times N training steps instead, in each of bench/torch_threads.py's thread
+              configurations (a fresh process each), and prints the median of each and the best.
 Pixels are p / 255 in [0, 1], read as Bernoulli probabilities (as ganlite's (x + 1) / 2).
 Usage: /usr/bin/python3 bench/pytorch_vae.py --model mlp --epochs 30 [--data data/mnist] [--threads 2]
-       /usr/bin/python3 bench/pytorch_vae.py --model conv --epochs 1 [--steps N: only N steps, timed]
+       /usr/bin/python3 bench/pytorch_vae.py --model conv --steps 30
 """
 import argparse
 import gzip
@@ -22,6 +24,8 @@ import struct
 import time
 
 import numpy as np
+
+from torch_threads import time_every_config
 
 
 def read_idx(path):
@@ -99,10 +103,19 @@ def main():
     ap.add_argument("--model", choices=["mlp", "conv"], required=True)
     ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "mnist"))
     ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--steps", type=int, default=0, help="only this many steps (then timed, no test ELBO)")
+    ap.add_argument("--steps", type=int, default=0, help="time this many steps in each thread configuration (no test ELBO)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.steps and not args.child:
+        import torch
+        print(f"PyTorch {torch.__version__}, {args.model} VAE, batch 128, median of {args.steps - 1} steps after the first")
+        time_every_config(__file__, ["--model", args.model, "--data", args.data, "--steps", str(args.steps),
+                                     "--seed", str(args.seed)])
+        return
+    if args.child:
+        args.threads = args.child
 
     import torch
     import torch.nn.functional as F
@@ -144,8 +157,7 @@ def main():
         seconds = time.perf_counter() - t0
         if args.steps:
             times = sorted(step_times[1:])
-            print(f"median step {1000 * times[len(times) // 2]:.1f} ms over {len(times)} steps "
-                  f"(an epoch of {(len(train_t) + batch - 1) // batch} steps: {times[len(times) // 2] * ((len(train_t) + batch - 1) // batch):.1f} s)")
+            print(f"{1000 * times[len(times) // 2]:.1f}")
             return
         model.eval()
         with torch.no_grad():
