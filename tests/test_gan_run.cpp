@@ -155,7 +155,7 @@ TEST_CASE("the loss log reads back exactly the steps a checkpoint holds; the rep
   CHECK(back.rows.back().step == 2);
   CHECK(back.rows[2].seconds == 4.5);
 
-  const RunReport r = make_run_report({"t", dir, {}, 1, 4, 3, dir + "/checkpoint_epoch_0001.ckpt"}, back.rows);
+  const RunReport r = make_run_report({"t", dir, {}, 1, 4, 3, dir + "/checkpoint_epoch_0001.ckpt", {}}, back.rows);
   CHECK(r.epoch_seconds == std::vector<double>{4.5});
   CHECK(r.steps_into_epoch == 2);
   CHECK(r.elapsed_seconds == 4.5 + 3.0);

@@ -40,18 +40,19 @@
 // each network whole, as above.
 #pragma once
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <chrono>
 #include <vector>
 
 #include "../dist/shards.hpp"
 #include "../models/model_source.hpp"
 #include "../models/sequential.hpp"
+#include "../models/shard_copies.hpp"
 #include "../models/sharded_pass.hpp"
 #include "../optim/adam.hpp"
 #include "../rng.hpp"
@@ -218,8 +219,8 @@ class GanTrainer {
       backward(g_copies_, d_input);
     }
     if (!shards_.whole()) {
-      sum_gradients(g_copies_);
-      sum_gradients(d_copies_);
+      sum_gradients_(shards_, g_copies_);
+      sum_gradients_(shards_, d_copies_);
     }
     gen_opt_.step();
     disc_opt_.step();
@@ -346,8 +347,8 @@ class GanTrainer {
       const Tensor<T>* z = &noise_;
       const Tensor<T>* x = &real;
       if (!shards_.whole()) {
-        rows_of(noise_, r0, r1, g_rows_[j]), z = &g_rows_[j];
-        rows_of(real, r0, r1, real_rows_[j]), x = &real_rows_[j];
+        batch_rows(noise_, r0, r1, g_rows_[j]), z = &g_rows_[j];
+        batch_rows(real, r0, r1, real_rows_[j]), x = &real_rows_[j];
       }
       if (K > 0) {
         real_y_[j].assign(labels.begin() + r0, labels.begin() + r1);
@@ -365,13 +366,6 @@ class GanTrainer {
     return buffer;
   }
 
-  static void rows_of(const Tensor<T>& t, long r0, long r1, Tensor<T>& out) {
-    Shape s = t.shape();
-    s[0] = static_cast<int>(r1 - r0);
-    out.resize(s);
-    const std::size_t row = t.size() / static_cast<std::size_t>(t.dim(0));
-    std::copy(t.data() + row * static_cast<std::size_t>(r0), t.data() + row * static_cast<std::size_t>(r1), out.data());
-  }
   static std::vector<const Tensor<T>*> pointers(const std::vector<Tensor<T>>& ts) {
     std::vector<const Tensor<T>*> p;
     for (const auto& t : ts) p.push_back(&t);
@@ -416,35 +410,12 @@ class GanTrainer {
     return total[0] / batch_;
   }
 
-  // Each copy's gradients as one flat buffer, summed over all shards into the first copy's.
-  void sum_gradients(std::vector<Sequential<T>*>& nets) {
-    auto start = std::chrono::steady_clock::now();  // the copies count as summing too (Shards::sum times itself)
-    std::size_t n = 0;
-    for (auto* t : nets[0]->grads()) n += t->size();
-    flat_.resize(n * nets.size());
-    for (std::size_t j = 0; j < nets.size(); ++j) {
-      T* at = flat_.data() + n * j;
-      for (auto* t : nets[j]->grads()) at = std::copy(t->data(), t->data() + t->size(), at);
-    }
-    total_.resize(n);
-    shards_.timing().sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    shards_.sum(flat_.data(), n, total_.data());
-    start = std::chrono::steady_clock::now();
-    const T* at = total_.data();
-    for (auto* t : nets[0]->grads()) {
-      std::copy(at, at + t->size(), t->data());
-      at += t->size();
-    }
-    shards_.timing().sum_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-
   // The trainer's weights and statistics to its other copies (after a step, a load, a broadcast).
   void copy_to_copies() {
-    for (std::size_t j = 1; j < g_copies_.size(); ++j)
-      for (auto [from, to] : {std::pair{g_copies_[0], g_copies_[j]}, std::pair{d_copies_[0], d_copies_[j]}}) {
-        auto a = from->state_tensors(), b = to->state_tensors();
-        for (std::size_t k = 0; k < a.size(); ++k) *b[k] = *a[k];
-      }
+    for (std::size_t j = 1; j < g_copies_.size(); ++j) {
+      copy_state(*g_copies_[0], *g_copies_[j]);
+      copy_state(*d_copies_[0], *d_copies_[j]);
+    }
   }
 
   // G's output (H, W, C) and D's input (H, W, C + K) must fit, and G's input must be noise + K.
@@ -508,7 +479,7 @@ class GanTrainer {
   std::vector<const Tensor<T>*> g_in_, real_in_, fake_in_;
   std::vector<std::vector<int>> real_y_, fake_y_;
   std::vector<double> loss_parts_;
-  std::vector<T> flat_, total_;
+  GradientSum<T> sum_gradients_;  // over the shards, into the first copy
 };
 
 }  // namespace ganlite
