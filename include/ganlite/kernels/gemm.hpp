@@ -7,7 +7,6 @@
 // packing routines, so no layer ever makes a transposed copy.
 #pragma once
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <utility>
 
