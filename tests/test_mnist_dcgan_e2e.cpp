@@ -2,6 +2,8 @@
 // output file with ganlite's own readers; checks that a stopped-and-resumed run reaches
 // bit-identical checkpoints; checks generate's IDX output and the program's error handling.
 // Needs MNIST: $GANLITE_MNIST_DIR, else data/mnist of the source tree.
+#include <algorithm>
+#include <chrono>
 #include <doctest/doctest.h>
 #include <gif_lib.h>
 #include <signal.h>
@@ -161,11 +163,15 @@ TEST_CASE("SIGINT finishes the step, writes a checkpoint, exits; --resume then m
 
 TEST_CASE("SIGKILL at a random moment: the newest checkpoint loads and training goes on from its epoch") {
   const std::string a = fresh_dir("sigkill_ref"), b = fresh_dir("sigkill");
+  const auto start = std::chrono::steady_clock::now();
   REQUIRE(run("--data " + mnist_dir() + " --out " + a + kLonger, a + "/log") == 0);
+  // The kill lands within the reference run's length (start-up included), so on a fast machine
+  // it still comes before the run could have finished.
+  const long run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   const pid_t pid = spawn("--data " + mnist_dir() + " --out " + b + kLonger, b + "/log1");
   REQUIRE(wait_for_text(b + "/log1", "Training on", 60));
   Rng rng(static_cast<std::uint64_t>(time(nullptr)));
-  const int delay_ms = 500 + static_cast<int>(rng.below(4000));
+  const int delay_ms = 100 + static_cast<int>(rng.below(static_cast<std::uint64_t>(std::max(1L, run_ms * 3 / 4))));
   CAPTURE(delay_ms);
   usleep(delay_ms * 1000);
   kill(pid, SIGKILL);
